@@ -1,7 +1,7 @@
 #include "fake_port.h"
 
-#include <mbedtls/gcm.h>
-#include <mbedtls/sha256.h>
+#include "host_crypto.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,46 +71,6 @@ static pp_err_t fake_rng(void *ctx, uint8_t *dst, size_t len)
         dst[i] = (uint8_t)((f->rng_state * 2685821657736338717ull) >> 56);
     }
     return PP_OK;
-}
-
-static pp_err_t fake_gcm_encrypt(void *ctx, const uint8_t key[16], const uint8_t iv[12],
-                                 const uint8_t *aad, size_t aad_len, const uint8_t *src,
-                                 size_t len, uint8_t *dst, uint8_t *tag, size_t tag_len)
-{
-    (void)ctx;
-    mbedtls_gcm_context gcm;
-    mbedtls_gcm_init(&gcm);
-    int rc = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 128);
-    if (rc == 0) {
-        rc = mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, len, iv, 12, aad, aad_len,
-                                       src, dst, tag_len, tag);
-    }
-    mbedtls_gcm_free(&gcm);
-    return rc == 0 ? PP_OK : PP_ERR_PORT;
-}
-
-static pp_err_t fake_gcm_decrypt(void *ctx, const uint8_t key[16], const uint8_t iv[12],
-                                 const uint8_t *aad, size_t aad_len, const uint8_t *src,
-                                 size_t len, uint8_t *dst, const uint8_t *tag, size_t tag_len)
-{
-    (void)ctx;
-    mbedtls_gcm_context gcm;
-    mbedtls_gcm_init(&gcm);
-    int rc = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 128);
-    if (rc == 0) {
-        rc = mbedtls_gcm_auth_decrypt(&gcm, len, iv, 12, aad, aad_len, tag, tag_len, src, dst);
-    }
-    mbedtls_gcm_free(&gcm);
-    if (rc == MBEDTLS_ERR_GCM_AUTH_FAILED) {
-        return PP_ERR_AUTH;
-    }
-    return rc == 0 ? PP_OK : PP_ERR_PORT;
-}
-
-static pp_err_t fake_sha256(void *ctx, const uint8_t *src, size_t len, uint8_t digest[32])
-{
-    (void)ctx;
-    return mbedtls_sha256_ret(src, len, digest, 0) == 0 ? PP_OK : PP_ERR_PORT;
 }
 
 static pp_err_t fake_stream_write(void *ctx, pp_channel_t ch, unsigned conn,
@@ -190,9 +150,9 @@ void pp_fake_port_init(pp_fake_port_t *f, uint32_t nvm_size, uint32_t page_size)
         .nvm_read = fake_nvm_read,
         .nvm_write = fake_nvm_write,
         .rng_fill = fake_rng,
-        .gcm_encrypt = fake_gcm_encrypt,
-        .gcm_decrypt = fake_gcm_decrypt,
-        .sha256 = fake_sha256,
+        .gcm_encrypt = pp_host_gcm_encrypt,
+        .gcm_decrypt = pp_host_gcm_decrypt,
+        .sha256 = pp_host_sha256,
         .stream_write = fake_stream_write,
         .stream_set_baud = fake_stream_set_baud,
         .stream_close = fake_stream_close,
