@@ -19,7 +19,11 @@ unprefixed=$(grep -Ev '^pp_' <<<"$exported" || true)
 if [ -n "$unprefixed" ]; then
   echo "check-core: exported symbols without the pp_ prefix:"; sed 's/^/  /' <<<"$unprefixed"; fail=1
 fi
-writable=$($NM --defined-only "$lib" 2>/dev/null | awk 'NF==3 && $2 ~ /^[bBdDcCgGsS]$/ {print $3}' \
+# Section names, not nm letters: const tables holding pointers live in
+# .data.rel.ro under PIE, which nm reports like writable data.
+OBJDUMP=${OBJDUMP:-objdump}
+writable=$($OBJDUMP -t "$lib" 2>/dev/null \
+           | awk '$NF !~ /^\./ && NF >= 5 { for (i = 1; i <= NF; i++) if ($i ~ /^(\.data|\.bss|\*COM\*|\.sdata|\.sbss)/ && $i !~ /^\.data\.rel\.ro/) { print $NF; break } }' \
            | grep -Ev '^(__sancov|__asan|__ubsan|\.L)' | sort -u || true)
 if [ -n "$writable" ]; then
   echo "check-core: writable globals or static locals in the core:"; sed 's/^/  /' <<<"$writable"; fail=1
