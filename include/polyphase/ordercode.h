@@ -264,6 +264,8 @@ typedef struct pp_ordercode_features {
     bool battery_display;      /* X12 battery: battery-powered display list */
     pp_oc_tariff_source_t tariff_source;
     bool debiting_external;    /* Z7 == 00: debiting stop from outside only */
+    bool optical_21;           /* Z18 not disabled: IEC 62056-21 on the optical port */
+    uint32_t objects;          /* PP_FEAT_* bits (objects.h) for pp_objects_enabled() */
 } pp_ordercode_features_t;
 
 /* Checks that the two codes describe one meter this software can be:

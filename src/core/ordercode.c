@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "polyphase/objects.h"
 #include "polyphase/ordercode.h"
 
 #define PRESET_REF 255u /* opt[] value of a field that names a preset */
@@ -716,6 +717,12 @@ pp_err_t pp_ordercode_check(const pp_type_code_t *tc, const pp_sw_code_t *sc,
         features->battery_display = tc->has_battery;
         features->tariff_source = tariff_source(sc);
         features->debiting_external = sc->debiting_interval_months == 0;
+        features->optical_21 = sc->iec1107 != PP_OC_1107_DISABLED;
+        features->objects = (features->export_registers ? PP_FEAT_EXPORT : 0u) |
+                            (features->reactive_registers ? PP_FEAT_REACTIVE : 0u) |
+                            (features->disconnect_control ? PP_FEAT_BREAKER : 0u) |
+                            (features->pulse_input ? PP_FEAT_PULSE_INPUT : 0u) |
+                            (features->optical_21 ? PP_FEAT_OPTICAL_21 : 0u);
     }
     return PP_OK;
 }
