@@ -208,8 +208,8 @@ static int show(const pp_type_code_t *tc, const pp_sw_code_t *sc, bool json)
         }
     }
     if (rc != PP_OK) {
-        fprintf(stderr, "polyphase config: %s\n", msg);
         /* A single-phase type number decodes, but no meter runs from it. */
+        fprintf(stderr, "polyphase config: %s%s\n", sc == NULL ? "note: " : "", msg);
         return sc == NULL ? 0 : EXIT_BAD;
     }
     return 0;
