@@ -631,8 +631,11 @@ static int open_preset(ctx_t *c, const char *rest)
 static int open_section(ctx_t *c, char *s)
 {
     size_t n = strlen(s);
-    if (n < 3 || s[n - 1] != ']') {
+    if (n < 2 || s[n - 1] != ']') {
         return failf(c, c->line, "section header '%s' lacks its closing ']'", s);
+    }
+    if (n == 2) {
+        return failf(c, c->line, "empty section header '[]'");
     }
     s[n - 1] = '\0';
     char *name = s + 1;
