@@ -95,6 +95,9 @@ typedef struct pp_metrology {
     double n_sum, n_sq;       /* neutral current in A: sum and sum of squares */
     /* fundamental oscillator for this second */
     double osc_c, osc_s, rot_c, rot_s, omega;
+    uint32_t dft_start;       /* sample of this second where the DFT began */
+    bool locked;              /* frequency known when this second began */
+    bool thd_locked;          /* the THD window started with a known frequency */
     /* DC estimates (codes) from the previous second */
     double dc[PP_ADC_CHANNELS];
     /* zero crossings of the reference voltage */

@@ -49,6 +49,10 @@ static void start_oscillator(pp_metrology_t *m, double f_hz)
     m->rot_s = sin(m->omega);
     m->osc_c = 1.0;
     m->osc_s = 0.0;
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        m->ph[k].fu_re = m->ph[k].fu_im = m->ph[k].fi_re = m->ph[k].fi_im = 0.0;
+    }
+    m->dft_start = m->n;
 }
 
 static void start_thd_window(pp_metrology_t *m, double f_hz)
@@ -56,6 +60,7 @@ static void start_thd_window(pp_metrology_t *m, double f_hz)
     m->thd_step = 10.0 * (double)m->cfg.sample_rate_hz / (f_hz * PP_METROLOGY_THD_N);
     m->thd_next = 2.0; /* Lagrange interpolation needs one sample before */
     m->thd_k = 0;
+    m->thd_locked = m->locked;
 }
 
 static void set_hysteresis(pp_metrology_t *m)
@@ -164,6 +169,12 @@ static void rise(pp_metrology_t *m, int32_t x0, int32_t x1)
         double period = pos - m->last_rise;
         if (period > 0.0) {
             m->f_fast = (float)((double)m->cfg.sample_rate_hz / period);
+            if (!m->locked && m->f_fast > 0.85f * m->cfg.nominal_hz &&
+                m->f_fast < 1.15f * m->cfg.nominal_hz) {
+                /* first period measured: restart the fundamental DFT on it */
+                m->locked = true;
+                start_oscillator(m, m->f_fast);
+            }
             if (m->last_rise >= (double)m->f10_start) {
                 m->f10_cycles++;
                 m->f10_dur += period;
@@ -285,7 +296,11 @@ static void geometric(double theta, uint32_t n, double *re, double *im)
 static void phasor(const pp_metrology_t *m, double x_re, double x_im, double dc,
                    double *a_re, double *a_im)
 {
-    uint32_t n = m->n;
+    uint32_t n = m->n - m->dft_start;
+    if (n == 0) {
+        *a_re = *a_im = 0.0;
+        return;
+    }
     double s1r, s1i, s2r, s2i;
     geometric(m->omega, n, &s1r, &s1i);
     geometric(2 * m->omega, n, &s2r, &s2i);
@@ -386,6 +401,7 @@ static void eval_frequency(pp_metrology_t *m, pp_frame_t *f)
     } else {
         m->f_sec = nominal;
         m->f_fast = nominal;
+        m->locked = false;
     }
     /* keep the estimate inside the band the analysis supports */
     if (!(m->f_sec > 0.85f * nominal && m->f_sec < 1.15f * nominal)) {
@@ -459,7 +475,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     memset(f, 0, sizeof *f);
     f->seq = m->seq++;
     f->duration_ms = 1000;
-    if (m->thd_k == PP_METROLOGY_THD_N) {
+    if (m->thd_k == PP_METROLOGY_THD_N && m->thd_locked) {
         for (unsigned k = 0; k < PP_PHASES; k++) {
             pp_metrology_thd_compute(m->thd_buf[k], m->twiddle, &m->thd_u[k], &m->thd_i[k]);
         }
