@@ -416,7 +416,7 @@ static void every_value_round_trips(void **state)
             const pp_ordercode_field_desc_t *f = pp_ordercode_field(kind, i);
             for (int o = 0; o < f->n_options; o++) {
                 char text[80], printed[80], again[80];
-                memcpy(text, kind == PP_ORDERCODE_TYPE ? "68" : "", 3);
+                snprintf(text, sizeof text, "%s", kind == PP_ORDERCODE_TYPE ? "68" : "");
                 size_t pre = strlen(text);
                 memcpy(text + pre, digits, n + 1);
                 memcpy(text + pre + f->offset, f->options[o].code, f->width);
