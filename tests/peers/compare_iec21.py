@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Compares the OBIS values a peer parsed (JSON from read_iec21.js) with the
+registers the meter served (JSON from iec21_server); exit 1 on a mismatch."""
+import json
+import sys
+
+
+def same(expected, got):
+    if isinstance(got, (int, float)) and not isinstance(got, bool):
+        return float(expected) == float(got)
+    return str(got) == expected
+
+
+def main():
+    want = json.load(open(sys.argv[1]))
+    got = json.load(open(sys.argv[2]))
+    bad = 0
+    for obis, reg in want.items():
+        vals = got.get(obis)
+        if not vals:
+            print(f"missing {obis}")
+            bad += 1
+            continue
+        ok = same(reg["value"], vals[0]["value"]) and vals[0]["unit"] == reg["unit"]
+        if reg["value2"]:
+            ok = ok and len(vals) > 1 and same(reg["value2"], vals[1]["value"])
+        if not ok:
+            print(f"mismatch {obis}: meter {reg} peer {vals}")
+            bad += 1
+    extra = set(got) - set(want)
+    for obis in sorted(extra):
+        print(f"unexpected {obis}: {got[obis]}")
+        bad += 1
+    print(f"{len(want) - bad} of {len(want)} registers equal; {len(extra)} unexpected")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
