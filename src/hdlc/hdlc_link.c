@@ -247,8 +247,10 @@ static void deliver(pp_hdlc_link_t *l, const uint8_t *sdu, size_t len, uint8_t c
                        .unnumbered = unnumbered, .broadcast = broadcast};
     size_t cap = l->buf.tx_sdu_cap - PP_HDLC_LLC_LEN;
     bool may_answer = !unnumbered && l->state == PP_HDLC_NRM;
-    if (may_answer) {
-        l->tx_len = l->tx_sent = l->tx_acked = 0; /* a new request ends the old answer */
+    if (may_answer) { /* a new request ends the old answer */
+        l->tx_len = l->tx_sent = l->tx_acked = 0;
+        l->awaiting_response = false;
+        l->poll_owed = false;
     }
     int rc = l->cb.deliver(l->user, &s, l->buf.tx_sdu + PP_HDLC_LLC_LEN, cap);
     if (!may_answer) {

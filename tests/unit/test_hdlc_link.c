@@ -644,13 +644,26 @@ static void late_response_and_timeout(void **state)
     expect_single(h, 0x30);
     assert_int_equal(out_frame(h, 0).info_len, 3 + sizeof y);
     assert_int_equal(pp_hdlc_link_respond(&h->link, y, sizeof y), PP_ERR_STATE);
+    /* busy again, the client polls twice (second poll answered RR N(R)=2 F=1 =
+     * 0x51), then sends its next request (N(S)=2 N(R)=1 P=1 = 0x34) which the
+     * upper layer answers at once: the stale wait must not hold that poll */
+    h->resp_len = PP_ERR_BUSY;
+    send_apdu(h, 0x32, x, 2);
+    assert_int_equal(h->nout, 0);
+    send_cmd(h, 0x31, false, NULL, 0, 0);
+    expect_single(h, 0x51);
+    h->resp = y;
+    h->resp_len = sizeof y;
+    send_apdu(h, 0x34, x, 2);
+    expect_single(h, 0x72); /* I N(S)=1 N(R)=3 F=1 */
+    h->resp_len = 0;
     /* inactivity: 119.999 s is fine, 120 s drops to NDM */
     pp_hdlc_link_poll(&h->link, 119999);
     assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NRM);
     pp_hdlc_link_poll(&h->link, 120000);
     assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NDM);
     assert_int_equal(h->ev[h->nev - 1], PP_HDLC_EV_TIMEOUT);
-    send_apdu(h, 0x32, x, 2);
+    send_apdu(h, 0x36, x, 2);
     expect_single(h, 0x1F);
     free(h);
 }
