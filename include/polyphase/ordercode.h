@@ -225,8 +225,9 @@ pp_err_t pp_ordercode_set_type(pp_type_code_t *tc, const char *key, const char *
 pp_err_t pp_ordercode_set_sw(pp_sw_code_t *sc, const char *key, const char *value,
                              pp_ordercode_error_t *err);
 
-/* One decoded field for listings: code as written and its meaning.
- * meaning is "preset NNN" style text only via pp_ordercode_field_meaning. */
+/* One decoded field for listings: its descriptor, its characters and its
+ * table row (NULL when the field names a preset; see
+ * pp_ordercode_value_meaning for text in both cases). */
 typedef struct pp_ordercode_value {
     const pp_ordercode_field_desc_t *desc;
     char code[4];                 /* the field's characters */
@@ -268,7 +269,8 @@ typedef struct pp_ordercode_features {
     uint32_t objects;          /* PP_FEAT_* bits (objects.h) for pp_objects_enabled() */
 } pp_ordercode_features_t;
 
-/* Checks that the two codes describe one meter this software can be:
+/* Checks that the two codes describe one meter this software can be
+ * (docs/configuration.md, "Consistency rules"):
  * three-phase (X1 == 4), breaker fields agree (X10/Z19/Z9), module outputs
  * exist in the energy type (Z3/X9), pulse input and unit agree (Z3/Z12),
  * alarm input exists when activated (Z8/Z3), tariff inputs and a tariff table
