@@ -29,7 +29,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cc -std=c11 -O1 -D_POSIX_C_SOURCE=200809L -I"$src/include" \
+# Same compiler and sanitizers as the library under test.
+cache=$build/CMakeCache.txt
+compiler=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$cache" 2>/dev/null || true)
+flags=()
+grep -q '^PP_SANITIZE:BOOL=ON' "$cache" 2>/dev/null && flags=(-fsanitize=address,undefined)
+"${compiler:-cc}" -std=c11 -O1 -D_POSIX_C_SOURCE=200809L "${flags[@]}" -I"$src/include" \
    "$peers/iec21_server_main.c" "$lib" -o "$work/iec21_server"
 
 "$work/iec21_server" "$work/port" "$work/expected.json" 2>"$work/server.log" &
