@@ -40,6 +40,8 @@ const options = {
     requestInterval: -1,
     debug: process.env.IEC21_DEBUG ? 2 : 0,
 };
+// IEC21_MODE=A makes the reader ignore the offered mode C (no option select).
+if (process.env.IEC21_MODE) options.protocolD0ModeOverwrite = process.env.IEC21_MODE;
 
 transport = SmartmeterObis.init(options, (err, obis) => {
     if (err) {
