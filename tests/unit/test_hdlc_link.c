@@ -81,11 +81,18 @@ static harness_t *setup_with(const pp_hdlc_link_config_t *cfg)
     return h;
 }
 
-static harness_t *setup(void)
+/* Class 23 defaults with physical address 32 (2-byte form 02 41). */
+static pp_hdlc_link_config_t test_cfg(void)
 {
     pp_hdlc_link_config_t cfg;
     pp_hdlc_link_config_default(&cfg);
     cfg.server_lower = 32;
+    return cfg;
+}
+
+static harness_t *setup(void)
+{
+    pp_hdlc_link_config_t cfg = test_cfg();
     return setup_with(&cfg);
 }
 
@@ -262,9 +269,7 @@ static void snrm_without_info_negotiates_defaults(void **state)
 static void snrm_negotiates_minimum(void **state)
 {
     (void)state;
-    pp_hdlc_link_config_t cfg;
-    pp_hdlc_link_config_default(&cfg);
-    cfg.server_lower = 32;
+    pp_hdlc_link_config_t cfg = test_cfg();
     cfg.max_info_tx = 512;
     cfg.max_info_rx = 256;
     cfg.window_rx = 3;
@@ -353,9 +358,7 @@ static void response_segmented_and_retransmitted(void **state)
 static void window_two_sends_two_frames(void **state)
 {
     (void)state;
-    pp_hdlc_link_config_t cfg;
-    pp_hdlc_link_config_default(&cfg);
-    cfg.server_lower = 32;
+    pp_hdlc_link_config_t cfg = test_cfg();
     cfg.window_tx = 2;
     harness_t *h = setup_with(&cfg);
     static const uint8_t info[] = {0x81, 0x80, 0x06, 0x07, 0x01, 0x02, 0x08, 0x01, 0x02};
@@ -485,9 +488,7 @@ static void frame_reject_conditions(void **state)
 static void oversize_frame_rejected_with_y(void **state)
 {
     (void)state;
-    pp_hdlc_link_config_t cfg;
-    pp_hdlc_link_config_default(&cfg);
-    cfg.server_lower = 32;
+    pp_hdlc_link_config_t cfg = test_cfg();
     harness_t *h = calloc(1, sizeof *h);
     pp_hdlc_link_buffers_t b = {h->rxf, PP_HDLC_FRAME_BUF_SIZE(128), h->txf, sizeof h->txf,
                                 h->rxs, sizeof h->rxs, h->txs, sizeof h->txs};
