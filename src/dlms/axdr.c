@@ -1,0 +1,716 @@
+/* A-XDR codec for COSEM data (IEC 61334-6, IEC 62056-6-2 data types). */
+#include "polyphase/axdr.h"
+
+#include <string.h>
+
+void pp_axdr_rd_init(pp_axdr_rd_t *rd, const uint8_t *buf, size_t len)
+{
+    rd->buf = buf;
+    rd->pos = 0;
+    rd->end = buf ? len : 0;
+    rd->depth = 0;
+    rd->max_depth = PP_AXDR_MAX_DEPTH;
+}
+
+void pp_axdr_wr_init(pp_axdr_wr_t *wr, uint8_t *buf, size_t cap)
+{
+    wr->buf = buf;
+    wr->pos = 0;
+    wr->cap = buf ? cap : 0;
+}
+
+/* ---- primitives --------------------------------------------------------- */
+
+pp_err_t pp_axdr_get_byte(pp_axdr_rd_t *rd, uint8_t *out)
+{
+    PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
+    *out = rd->buf[rd->pos++];
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_get_be(pp_axdr_rd_t *rd, unsigned nbytes, uint64_t *out)
+{
+    if (nbytes > 8) {
+        return PP_ERR_ARG;
+    }
+    PP_VERIFY(pp_axdr_remaining(rd) >= nbytes, PP_ERR_TRUNCATED);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < nbytes; i++) {
+        v = v << 8 | rd->buf[rd->pos + i];
+    }
+    rd->pos += nbytes;
+    *out = v;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_get_raw(pp_axdr_rd_t *rd, size_t n, const uint8_t **out)
+{
+    PP_VERIFY(pp_axdr_remaining(rd) >= n, PP_ERR_TRUNCATED);
+    *out = rd->buf + rd->pos;
+    rd->pos += n;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_get_length(pp_axdr_rd_t *rd, uint32_t *out)
+{
+    uint8_t b;
+    PP_TRY(pp_axdr_get_byte(rd, &b));
+    if (b < 0x80) {
+        *out = b;
+        return PP_OK;
+    }
+    unsigned k = b & 0x7Fu;
+    /* 0x80 (indefinite) and more than 4 length octets are not A-XDR */
+    PP_VERIFY(k >= 1 && k <= 4, PP_ERR_MALFORMED);
+    uint64_t v;
+    PP_TRY(pp_axdr_get_be(rd, k, &v));
+    /* minimal form: no leading zero octet, long form only from 128 */
+    PP_VERIFY(v >= 0x80 && (v >> (8 * (k - 1))) != 0, PP_ERR_MALFORMED);
+    PP_VERIFY(v <= PP_AXDR_MAX_LEN, PP_ERR_MALFORMED);
+    *out = (uint32_t)v;
+    return PP_OK;
+}
+
+size_t pp_axdr_length_size(uint32_t len)
+{
+    if (len < 0x80) {
+        return 1;
+    }
+    size_t n = 1;
+    while (len) {
+        n++;
+        len >>= 8;
+    }
+    return n;
+}
+
+static bool wr_fits(const pp_axdr_wr_t *wr, size_t n)
+{
+    return wr->cap - wr->pos >= n;
+}
+
+pp_err_t pp_axdr_put_byte(pp_axdr_wr_t *wr, uint8_t b)
+{
+    PP_VERIFY(wr_fits(wr, 1), PP_ERR_NOSPACE);
+    wr->buf[wr->pos++] = b;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_put_be(pp_axdr_wr_t *wr, unsigned nbytes, uint64_t v)
+{
+    if (nbytes > 8) {
+        return PP_ERR_ARG;
+    }
+    PP_VERIFY(wr_fits(wr, nbytes), PP_ERR_NOSPACE);
+    for (unsigned i = 0; i < nbytes; i++) {
+        wr->buf[wr->pos + i] = (uint8_t)(v >> (8 * (nbytes - 1 - i)));
+    }
+    wr->pos += nbytes;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_put_raw(pp_axdr_wr_t *wr, const void *p, size_t n)
+{
+    PP_VERIFY(wr_fits(wr, n), PP_ERR_NOSPACE);
+    if (n) {
+        memcpy(wr->buf + wr->pos, p, n);
+    }
+    wr->pos += n;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_put_length(pp_axdr_wr_t *wr, uint32_t len)
+{
+    size_t n = pp_axdr_length_size(len);
+    PP_VERIFY(wr_fits(wr, n), PP_ERR_NOSPACE);
+    if (n == 1) {
+        wr->buf[wr->pos++] = (uint8_t)len;
+        return PP_OK;
+    }
+    wr->buf[wr->pos++] = (uint8_t)(0x80u | (n - 1));
+    return pp_axdr_put_be(wr, (unsigned)(n - 1), len);
+}
+
+/* tag + fixed-size big-endian value, all or nothing */
+static pp_err_t put_tag_be(pp_axdr_wr_t *wr, uint8_t tag, unsigned n, uint64_t v)
+{
+    PP_VERIFY(wr_fits(wr, 1u + n), PP_ERR_NOSPACE);
+    wr->buf[wr->pos++] = tag;
+    return pp_axdr_put_be(wr, n, v);
+}
+
+/* tag + length + octets, all or nothing */
+static pp_err_t put_tag_len_bytes(pp_axdr_wr_t *wr, uint8_t tag, uint32_t len_field,
+                                  const void *p, uint32_t n)
+{
+    PP_VERIFY(n == 0 || p != NULL, PP_ERR_ARG);
+    PP_VERIFY(wr_fits(wr, 1u + pp_axdr_length_size(len_field) + n), PP_ERR_NOSPACE);
+    wr->buf[wr->pos++] = tag;
+    PP_TRY(pp_axdr_put_length(wr, len_field));
+    return pp_axdr_put_raw(wr, p, n);
+}
+
+/* ---- type table --------------------------------------------------------- */
+
+/* Fixed content size of a simple type, -1 for length-prefixed strings,
+ * -2 for containers/compact-array, -3 unsupported standard tag, -4 unknown. */
+static int fixed_size(uint8_t tag)
+{
+    switch (tag) {
+    case PP_DT_NULL: case PP_DT_DONT_CARE: return 0;
+    case PP_DT_BOOLEAN: case PP_DT_BCD: case PP_DT_INTEGER: case PP_DT_UNSIGNED:
+    case PP_DT_ENUM: return 1;
+    case PP_DT_LONG: case PP_DT_LONG_UNSIGNED: return 2;
+    case PP_DT_DOUBLE_LONG: case PP_DT_DOUBLE_LONG_UNSIGNED: case PP_DT_FLOAT32: return 4;
+    case PP_DT_LONG64: case PP_DT_LONG64_UNSIGNED: case PP_DT_FLOAT64: return 8;
+    case PP_DT_DATE_TIME: return 12;
+    case PP_DT_DATE: return 5;
+    case PP_DT_TIME: return 4;
+    case PP_DT_BIT_STRING: case PP_DT_OCTET_STRING: case PP_DT_VISIBLE_STRING:
+    case PP_DT_UTF8_STRING: return -1;
+    case PP_DT_ARRAY: case PP_DT_STRUCTURE: case PP_DT_COMPACT_ARRAY: return -2;
+    case PP_DT_FLOATING_POINT: return -3;
+    default:
+        return (tag >= PP_DT_DELTA_INTEGER && tag <= PP_DT_DELTA_DOUBLE_LONG_UNSIGNED) ? -3 : -4;
+    }
+}
+
+static pp_err_t bad_tag(int kind)
+{
+    return kind == -3 ? PP_ERR_UNSUPPORTED : PP_ERR_MALFORMED;
+}
+
+/* Length-prefixed string body: returns pointer/len; bit-string length is in bits. */
+static pp_err_t get_string_body(pp_axdr_rd_t *rd, uint8_t tag, const uint8_t **ptr,
+                                uint32_t *len, uint32_t *bits)
+{
+    uint32_t n;
+    PP_TRY(pp_axdr_get_length(rd, &n));
+    *bits = 0;
+    if (tag == PP_DT_BIT_STRING) {
+        *bits = n;
+        n = n / 8u + (n % 8u != 0);
+    }
+    PP_TRY(pp_axdr_get_raw(rd, n, ptr));
+    *len = n;
+    return PP_OK;
+}
+
+/* ---- compact-array ------------------------------------------------------ */
+
+typedef struct compact_walk {
+    pp_axdr_rd_t *desc;
+    pp_axdr_rd_t *data;
+    uint32_t budget; /* bounds work on element types of size 0 */
+} compact_walk_t;
+
+static pp_err_t skip_desc(pp_axdr_rd_t *desc, uint8_t depth, uint8_t max_depth);
+
+static pp_err_t skip_desc_children(pp_axdr_rd_t *desc, uint8_t tag, uint8_t depth, uint8_t max_depth)
+{
+    PP_VERIFY(depth < max_depth, PP_ERR_DEPTH);
+    if (tag == PP_DT_ARRAY) {
+        uint64_t n;
+        PP_TRY(pp_axdr_get_be(desc, 2, &n));
+        return skip_desc(desc, (uint8_t)(depth + 1), max_depth);
+    }
+    uint32_t n;
+    PP_TRY(pp_axdr_get_length(desc, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        PP_TRY(skip_desc(desc, (uint8_t)(depth + 1), max_depth));
+    }
+    return PP_OK;
+}
+
+/* Skips one TypeDescription, validating it. */
+static pp_err_t skip_desc(pp_axdr_rd_t *desc, uint8_t depth, uint8_t max_depth)
+{
+    uint8_t tag;
+    PP_TRY(pp_axdr_get_byte(desc, &tag));
+    int k = fixed_size(tag);
+    if (tag == PP_DT_ARRAY || tag == PP_DT_STRUCTURE) {
+        return skip_desc_children(desc, tag, depth, max_depth);
+    }
+    PP_VERIFY(k >= -1, tag == PP_DT_COMPACT_ARRAY ? PP_ERR_MALFORMED : bad_tag(k));
+    return PP_OK;
+}
+
+static pp_err_t walk_untagged(compact_walk_t *w, uint8_t depth);
+
+static pp_err_t walk_untagged_array(compact_walk_t *w, uint8_t depth)
+{
+    uint64_t n;
+    PP_TRY(pp_axdr_get_be(w->desc, 2, &n));
+    size_t elem_desc = w->desc->pos;
+    if (n == 0) {
+        return skip_desc(w->desc, (uint8_t)(depth + 1), w->desc->max_depth);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        w->desc->pos = elem_desc;
+        PP_TRY(walk_untagged(w, (uint8_t)(depth + 1)));
+    }
+    return PP_OK;
+}
+
+/* Consumes one untagged value of the type described at w->desc. */
+static pp_err_t walk_untagged(compact_walk_t *w, uint8_t depth)
+{
+    PP_VERIFY(w->budget > 0, PP_ERR_MALFORMED);
+    w->budget--;
+    uint8_t tag;
+    PP_TRY(pp_axdr_get_byte(w->desc, &tag));
+    int k = fixed_size(tag);
+    if (k >= 0) {
+        const uint8_t *p;
+        return pp_axdr_get_raw(w->data, (size_t)k, &p);
+    }
+    if (k == -1) {
+        const uint8_t *p;
+        uint32_t len, bits;
+        return get_string_body(w->data, tag, &p, &len, &bits);
+    }
+    PP_VERIFY(tag == PP_DT_ARRAY || tag == PP_DT_STRUCTURE,
+              tag == PP_DT_COMPACT_ARRAY ? PP_ERR_MALFORMED : bad_tag(k));
+    PP_VERIFY(depth < w->desc->max_depth, PP_ERR_DEPTH);
+    if (tag == PP_DT_ARRAY) {
+        return walk_untagged_array(w, depth);
+    }
+    uint32_t n;
+    PP_TRY(pp_axdr_get_length(w->desc, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        PP_TRY(walk_untagged(w, (uint8_t)(depth + 1)));
+    }
+    return PP_OK;
+}
+
+/* After the 0x13 tag: description, then contents whose elements must match. */
+static pp_err_t get_compact(pp_axdr_rd_t *rd, pp_axdr_value_t *out)
+{
+    size_t desc_start = rd->pos;
+    PP_TRY(skip_desc(rd, rd->depth, rd->max_depth));
+    size_t desc_end = rd->pos;
+    uint32_t n;
+    const uint8_t *data;
+    PP_TRY(pp_axdr_get_length(rd, &n));
+    PP_TRY(pp_axdr_get_raw(rd, n, &data));
+
+    pp_axdr_rd_t desc, body;
+    pp_axdr_rd_init(&desc, rd->buf + desc_start, desc_end - desc_start);
+    desc.max_depth = rd->max_depth;
+    pp_axdr_rd_init(&body, data, n);
+    compact_walk_t w = {&desc, &body, 2u * n + 1024u};
+    uint32_t count = 0;
+    while (body.pos < body.end) {
+        size_t before = body.pos;
+        desc.pos = 0;
+        PP_TRY(walk_untagged(&w, rd->depth));
+        /* an element type of size 0 can never fill non-empty contents */
+        PP_VERIFY(body.pos > before, PP_ERR_MALFORMED);
+        count++;
+    }
+    out->v.compact.desc = rd->buf + desc_start;
+    out->v.compact.desc_len = (uint32_t)(desc_end - desc_start);
+    out->v.compact.data = data;
+    out->v.compact.data_len = n;
+    out->v.compact.count = count;
+    return PP_OK;
+}
+
+/* ---- decoding one element ----------------------------------------------- */
+
+static int64_t sign_extend(uint64_t v, unsigned nbytes)
+{
+    unsigned shift = 64u - 8u * nbytes;
+    return (int64_t)(v << shift) >> shift;
+}
+
+static void set_fixed(pp_axdr_value_t *out, uint8_t tag, uint64_t v, unsigned k)
+{
+    switch (tag) {
+    case PP_DT_BOOLEAN: out->v.b = v != 0; break;
+    case PP_DT_INTEGER: case PP_DT_LONG: case PP_DT_DOUBLE_LONG: case PP_DT_LONG64:
+        out->v.i = sign_extend(v, k);
+        break;
+    case PP_DT_FLOAT32: {
+        uint32_t u = (uint32_t)v;
+        memcpy(&out->v.f32, &u, 4);
+        break;
+    }
+    case PP_DT_FLOAT64: memcpy(&out->v.f64, &v, 8); break;
+    default: out->v.u = v; break;
+    }
+}
+
+pp_err_t pp_axdr_get(pp_axdr_rd_t *rd, pp_axdr_value_t *out)
+{
+    uint8_t tag;
+    PP_TRY(pp_axdr_get_byte(rd, &tag));
+    memset(out, 0, sizeof *out);
+    out->tag = tag;
+    int k = fixed_size(tag);
+    if (tag == PP_DT_DATE_TIME || tag == PP_DT_DATE || tag == PP_DT_TIME) {
+        out->v.str.len = (uint32_t)k; /* raw octets, see pp_axdr_*_unpack */
+        return pp_axdr_get_raw(rd, (size_t)k, &out->v.str.ptr);
+    }
+    if (k >= 0) {
+        uint64_t v;
+        PP_TRY(pp_axdr_get_be(rd, (unsigned)k, &v));
+        set_fixed(out, tag, v, (unsigned)k);
+        return PP_OK;
+    }
+    if (k == -1) {
+        return get_string_body(rd, tag, &out->v.str.ptr, &out->v.str.len, &out->v.str.bits);
+    }
+    if (tag == PP_DT_ARRAY || tag == PP_DT_STRUCTURE) {
+        return pp_axdr_get_length(rd, &out->v.count);
+    }
+    if (tag == PP_DT_COMPACT_ARRAY) {
+        return get_compact(rd, out);
+    }
+    rd->pos--;
+    return bad_tag(k);
+}
+
+pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd)
+{
+    pp_axdr_value_t v;
+    PP_TRY(pp_axdr_get(rd, &v));
+    if (v.tag != PP_DT_ARRAY && v.tag != PP_DT_STRUCTURE) {
+        return PP_OK;
+    }
+    PP_VERIFY(rd->depth < rd->max_depth, PP_ERR_DEPTH);
+    /* every element takes at least its tag octet */
+    PP_VERIFY(v.v.count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
+    rd->depth++;
+    pp_err_t rc = PP_OK;
+    for (uint32_t i = 0; i < v.v.count && rc == PP_OK; i++) {
+        rc = pp_axdr_skip(rd);
+    }
+    rd->depth--;
+    return rc;
+}
+
+int pp_axdr_measure(const uint8_t *buf, size_t len, uint8_t max_depth)
+{
+    pp_axdr_rd_t rd;
+    pp_axdr_rd_init(&rd, buf, len);
+    rd.max_depth = max_depth ? max_depth : PP_AXDR_MAX_DEPTH;
+    PP_TRY(pp_axdr_skip(&rd));
+    return (int)rd.pos;
+}
+
+/* ---- typed getters ------------------------------------------------------ */
+
+static pp_err_t expect(pp_axdr_rd_t *rd, uint8_t tag, pp_axdr_value_t *v)
+{
+    PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
+    PP_VERIFY(rd->buf[rd->pos] == tag, PP_ERR_MALFORMED);
+    return pp_axdr_get(rd, v);
+}
+
+pp_err_t pp_axdr_get_null(pp_axdr_rd_t *rd)
+{
+    pp_axdr_value_t v;
+    return expect(rd, PP_DT_NULL, &v);
+}
+
+pp_err_t pp_axdr_get_bool(pp_axdr_rd_t *rd, bool *out)
+{
+    pp_axdr_value_t v;
+    PP_TRY(expect(rd, PP_DT_BOOLEAN, &v));
+    *out = v.v.b;
+    return PP_OK;
+}
+
+#define PP_AXDR_GETTER(name, tag, type, field)                  \
+    pp_err_t name(pp_axdr_rd_t *rd, type *out)                  \
+    {                                                           \
+        pp_axdr_value_t v;                                      \
+        PP_TRY(expect(rd, (tag), &v));                          \
+        *out = (type)v.v.field;                                 \
+        return PP_OK;                                           \
+    }
+PP_AXDR_GETTER(pp_axdr_get_u8, PP_DT_UNSIGNED, uint8_t, u)
+PP_AXDR_GETTER(pp_axdr_get_u16, PP_DT_LONG_UNSIGNED, uint16_t, u)
+PP_AXDR_GETTER(pp_axdr_get_u32, PP_DT_DOUBLE_LONG_UNSIGNED, uint32_t, u)
+PP_AXDR_GETTER(pp_axdr_get_u64, PP_DT_LONG64_UNSIGNED, uint64_t, u)
+PP_AXDR_GETTER(pp_axdr_get_i8, PP_DT_INTEGER, int8_t, i)
+PP_AXDR_GETTER(pp_axdr_get_i16, PP_DT_LONG, int16_t, i)
+PP_AXDR_GETTER(pp_axdr_get_i32, PP_DT_DOUBLE_LONG, int32_t, i)
+PP_AXDR_GETTER(pp_axdr_get_i64, PP_DT_LONG64, int64_t, i)
+PP_AXDR_GETTER(pp_axdr_get_enum, PP_DT_ENUM, uint8_t, u)
+PP_AXDR_GETTER(pp_axdr_get_array, PP_DT_ARRAY, uint32_t, count)
+PP_AXDR_GETTER(pp_axdr_get_struct, PP_DT_STRUCTURE, uint32_t, count)
+#undef PP_AXDR_GETTER
+
+pp_err_t pp_axdr_get_integer(pp_axdr_rd_t *rd, int64_t *out)
+{
+    size_t start = rd->pos;
+    pp_axdr_value_t v;
+    PP_TRY(pp_axdr_get(rd, &v));
+    switch (v.tag) {
+    case PP_DT_INTEGER: case PP_DT_LONG: case PP_DT_DOUBLE_LONG: case PP_DT_LONG64:
+        *out = v.v.i;
+        return PP_OK;
+    case PP_DT_UNSIGNED: case PP_DT_LONG_UNSIGNED: case PP_DT_DOUBLE_LONG_UNSIGNED:
+    case PP_DT_LONG64_UNSIGNED: case PP_DT_ENUM:
+        PP_VERIFY(v.v.u <= (uint64_t)INT64_MAX, PP_ERR_RANGE);
+        *out = (int64_t)v.v.u;
+        return PP_OK;
+    default:
+        rd->pos = start;
+        return PP_ERR_MALFORMED;
+    }
+}
+
+static pp_err_t get_str(pp_axdr_rd_t *rd, uint8_t tag, const uint8_t **ptr, uint32_t *len)
+{
+    pp_axdr_value_t v;
+    PP_TRY(expect(rd, tag, &v));
+    *ptr = v.v.str.ptr;
+    *len = v.v.str.len;
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_get_octets(pp_axdr_rd_t *rd, const uint8_t **ptr, uint32_t *len)
+{
+    return get_str(rd, PP_DT_OCTET_STRING, ptr, len);
+}
+
+pp_err_t pp_axdr_get_visible(pp_axdr_rd_t *rd, const uint8_t **ptr, uint32_t *len)
+{
+    return get_str(rd, PP_DT_VISIBLE_STRING, ptr, len);
+}
+
+pp_err_t pp_axdr_expect_struct(pp_axdr_rd_t *rd, uint32_t n)
+{
+    uint32_t count;
+    PP_TRY(pp_axdr_get_struct(rd, &count));
+    PP_VERIFY(count == n, PP_ERR_MALFORMED);
+    return PP_OK;
+}
+
+/* ---- writers ------------------------------------------------------------ */
+
+pp_err_t pp_axdr_put_null(pp_axdr_wr_t *wr) { return pp_axdr_put_byte(wr, PP_DT_NULL); }
+pp_err_t pp_axdr_put_dont_care(pp_axdr_wr_t *wr) { return pp_axdr_put_byte(wr, PP_DT_DONT_CARE); }
+pp_err_t pp_axdr_put_bool(pp_axdr_wr_t *wr, bool v) { return put_tag_be(wr, PP_DT_BOOLEAN, 1, v ? 1u : 0u); }
+pp_err_t pp_axdr_put_u8(pp_axdr_wr_t *wr, uint8_t v) { return put_tag_be(wr, PP_DT_UNSIGNED, 1, v); }
+pp_err_t pp_axdr_put_u16(pp_axdr_wr_t *wr, uint16_t v) { return put_tag_be(wr, PP_DT_LONG_UNSIGNED, 2, v); }
+pp_err_t pp_axdr_put_u32(pp_axdr_wr_t *wr, uint32_t v) { return put_tag_be(wr, PP_DT_DOUBLE_LONG_UNSIGNED, 4, v); }
+pp_err_t pp_axdr_put_u64(pp_axdr_wr_t *wr, uint64_t v) { return put_tag_be(wr, PP_DT_LONG64_UNSIGNED, 8, v); }
+pp_err_t pp_axdr_put_i8(pp_axdr_wr_t *wr, int8_t v) { return put_tag_be(wr, PP_DT_INTEGER, 1, (uint64_t)(int64_t)v); }
+pp_err_t pp_axdr_put_i16(pp_axdr_wr_t *wr, int16_t v) { return put_tag_be(wr, PP_DT_LONG, 2, (uint64_t)(int64_t)v); }
+pp_err_t pp_axdr_put_i32(pp_axdr_wr_t *wr, int32_t v) { return put_tag_be(wr, PP_DT_DOUBLE_LONG, 4, (uint64_t)(int64_t)v); }
+pp_err_t pp_axdr_put_i64(pp_axdr_wr_t *wr, int64_t v) { return put_tag_be(wr, PP_DT_LONG64, 8, (uint64_t)v); }
+pp_err_t pp_axdr_put_enum(pp_axdr_wr_t *wr, uint8_t v) { return put_tag_be(wr, PP_DT_ENUM, 1, v); }
+pp_err_t pp_axdr_put_bcd(pp_axdr_wr_t *wr, uint8_t v) { return put_tag_be(wr, PP_DT_BCD, 1, v); }
+
+pp_err_t pp_axdr_put_f32(pp_axdr_wr_t *wr, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    return put_tag_be(wr, PP_DT_FLOAT32, 4, u);
+}
+
+pp_err_t pp_axdr_put_f64(pp_axdr_wr_t *wr, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    return put_tag_be(wr, PP_DT_FLOAT64, 8, u);
+}
+
+pp_err_t pp_axdr_put_octets(pp_axdr_wr_t *wr, const void *p, uint32_t len)
+{
+    PP_VERIFY(len <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    return put_tag_len_bytes(wr, PP_DT_OCTET_STRING, len, p, len);
+}
+
+pp_err_t pp_axdr_put_visible(pp_axdr_wr_t *wr, const void *p, uint32_t len)
+{
+    PP_VERIFY(len <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    return put_tag_len_bytes(wr, PP_DT_VISIBLE_STRING, len, p, len);
+}
+
+pp_err_t pp_axdr_put_utf8(pp_axdr_wr_t *wr, const void *p, uint32_t len)
+{
+    PP_VERIFY(len <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    return put_tag_len_bytes(wr, PP_DT_UTF8_STRING, len, p, len);
+}
+
+pp_err_t pp_axdr_put_bits(pp_axdr_wr_t *wr, const uint8_t *p, uint32_t nbits)
+{
+    PP_VERIFY(nbits <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    uint32_t n = nbits / 8u + (nbits % 8u != 0);
+    PP_TRY(put_tag_len_bytes(wr, PP_DT_BIT_STRING, nbits, p, n));
+    if (nbits % 8u) { /* canonical: unused bits are zero */
+        wr->buf[wr->pos - 1] &= (uint8_t)(0xFFu << (8u - nbits % 8u));
+    }
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_put_array(pp_axdr_wr_t *wr, uint32_t count)
+{
+    PP_VERIFY(count <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    return put_tag_len_bytes(wr, PP_DT_ARRAY, count, NULL, 0);
+}
+
+pp_err_t pp_axdr_put_struct(pp_axdr_wr_t *wr, uint32_t count)
+{
+    PP_VERIFY(count <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    return put_tag_len_bytes(wr, PP_DT_STRUCTURE, count, NULL, 0);
+}
+
+pp_err_t pp_axdr_put_compact(pp_axdr_wr_t *wr, const uint8_t *desc, uint32_t desc_len,
+                             const uint8_t *data, uint32_t data_len)
+{
+    PP_VERIFY(desc_len > 0 && desc && data_len <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    PP_VERIFY(wr_fits(wr, 1u + desc_len + pp_axdr_length_size(data_len) + data_len), PP_ERR_NOSPACE);
+    wr->buf[wr->pos++] = PP_DT_COMPACT_ARRAY;
+    PP_TRY(pp_axdr_put_raw(wr, desc, desc_len));
+    PP_TRY(pp_axdr_put_length(wr, data_len));
+    return pp_axdr_put_raw(wr, data, data_len);
+}
+
+/* ---- date and time ------------------------------------------------------ */
+
+static bool in_range_or_any(uint8_t v, uint8_t lo, uint8_t hi)
+{
+    return (v >= lo && v <= hi) || v == PP_DT_FIELD_ANY;
+}
+
+static pp_err_t check_date(const pp_axdr_datetime_t *d)
+{
+    PP_VERIFY(in_range_or_any(d->month, 1, 12) || d->month == PP_DT_MONTH_DST_END ||
+                  d->month == PP_DT_MONTH_DST_BEGIN,
+              PP_ERR_RANGE);
+    PP_VERIFY(in_range_or_any(d->day, 1, 31) || d->day == PP_DT_DAY_2ND_LAST ||
+                  d->day == PP_DT_DAY_LAST,
+              PP_ERR_RANGE);
+    PP_VERIFY(in_range_or_any(d->dow, 1, 7), PP_ERR_RANGE);
+    return PP_OK;
+}
+
+static pp_err_t check_time(const pp_axdr_datetime_t *d)
+{
+    PP_VERIFY(in_range_or_any(d->hour, 0, 23), PP_ERR_RANGE);
+    PP_VERIFY(in_range_or_any(d->minute, 0, 59), PP_ERR_RANGE);
+    PP_VERIFY(in_range_or_any(d->second, 0, 59), PP_ERR_RANGE);
+    PP_VERIFY(in_range_or_any(d->hundredths, 0, 99), PP_ERR_RANGE);
+    return PP_OK;
+}
+
+static void unpack_date(const uint8_t *in, pp_axdr_datetime_t *out)
+{
+    out->year = (uint16_t)(in[0] << 8 | in[1]);
+    out->month = in[2];
+    out->day = in[3];
+    out->dow = in[4];
+}
+
+static void unpack_time(const uint8_t *in, pp_axdr_datetime_t *out)
+{
+    out->hour = in[0];
+    out->minute = in[1];
+    out->second = in[2];
+    out->hundredths = in[3];
+}
+
+static void datetime_clear(pp_axdr_datetime_t *out)
+{
+    memset(out, 0xFF, sizeof *out);
+    out->deviation = PP_DT_DEVIATION_ANY;
+}
+
+pp_err_t pp_axdr_datetime_unpack(const uint8_t in[12], pp_axdr_datetime_t *out)
+{
+    datetime_clear(out);
+    unpack_date(in, out);
+    unpack_time(in + 5, out);
+    out->deviation = (int16_t)(uint16_t)(in[9] << 8 | in[10]);
+    out->status = in[11];
+    PP_TRY(check_date(out));
+    PP_TRY(check_time(out));
+    PP_VERIFY(out->deviation == PP_DT_DEVIATION_ANY ||
+                  (out->deviation >= -720 && out->deviation <= 720),
+              PP_ERR_RANGE);
+    return PP_OK;
+}
+
+pp_err_t pp_axdr_date_unpack(const uint8_t in[5], pp_axdr_datetime_t *out)
+{
+    datetime_clear(out);
+    unpack_date(in, out);
+    return check_date(out);
+}
+
+pp_err_t pp_axdr_time_unpack(const uint8_t in[4], pp_axdr_datetime_t *out)
+{
+    datetime_clear(out);
+    unpack_time(in, out);
+    return check_time(out);
+}
+
+void pp_axdr_datetime_pack(const pp_axdr_datetime_t *dt, uint8_t out[12])
+{
+    out[0] = (uint8_t)(dt->year >> 8);
+    out[1] = (uint8_t)dt->year;
+    out[2] = dt->month;
+    out[3] = dt->day;
+    out[4] = dt->dow;
+    out[5] = dt->hour;
+    out[6] = dt->minute;
+    out[7] = dt->second;
+    out[8] = dt->hundredths;
+    out[9] = (uint8_t)((uint16_t)dt->deviation >> 8);
+    out[10] = (uint8_t)dt->deviation;
+    out[11] = dt->status;
+}
+
+pp_err_t pp_axdr_put_datetime_os(pp_axdr_wr_t *wr, const pp_axdr_datetime_t *dt)
+{
+    uint8_t b[12];
+    pp_axdr_datetime_pack(dt, b);
+    return pp_axdr_put_octets(wr, b, 12);
+}
+
+pp_err_t pp_axdr_get_datetime_os(pp_axdr_rd_t *rd, pp_axdr_datetime_t *out)
+{
+    size_t start = rd->pos;
+    const uint8_t *p;
+    uint32_t n;
+    PP_TRY(pp_axdr_get_octets(rd, &p, &n));
+    if (n != 12) {
+        rd->pos = start;
+        return PP_ERR_MALFORMED;
+    }
+    return pp_axdr_datetime_unpack(p, out);
+}
+
+static pp_err_t put_fixed_raw(pp_axdr_wr_t *wr, uint8_t tag, const uint8_t *p, size_t n)
+{
+    PP_VERIFY(wr_fits(wr, 1u + n), PP_ERR_NOSPACE);
+    wr->buf[wr->pos++] = tag;
+    return pp_axdr_put_raw(wr, p, n);
+}
+
+pp_err_t pp_axdr_put_datetime(pp_axdr_wr_t *wr, const pp_axdr_datetime_t *dt)
+{
+    uint8_t b[12];
+    pp_axdr_datetime_pack(dt, b);
+    return put_fixed_raw(wr, PP_DT_DATE_TIME, b, 12);
+}
+
+pp_err_t pp_axdr_put_date(pp_axdr_wr_t *wr, const pp_axdr_datetime_t *dt)
+{
+    uint8_t b[12];
+    pp_axdr_datetime_pack(dt, b);
+    return put_fixed_raw(wr, PP_DT_DATE, b, 5);
+}
+
+pp_err_t pp_axdr_put_time(pp_axdr_wr_t *wr, const pp_axdr_datetime_t *dt)
+{
+    uint8_t b[12];
+    pp_axdr_datetime_pack(dt, b);
+    return put_fixed_raw(wr, PP_DT_TIME, b + 5, 4);
+}
