@@ -413,3 +413,14 @@ void pp_synth_reference(const pp_synth_t *s, double t0, double t1, pp_synth_ref_
         reference_phase(s, &s->ph[k], t0, t1, &out[k]);
     }
 }
+
+void pp_synth_skip(pp_synth_t *s, size_t n)
+{
+    double t0 = (double)s->n / s->rate;
+    s->n += n;
+    double t1 = (double)s->n / s->rate;
+    /* phase advance of the drifting fundamental over [t0, t1] */
+    double adv = TWO_PI * (s->f_hz * (t1 - t0) + s->drift_hz_s * (t1 * t1 - t0 * t0) / 2);
+    s->theta = fmod(s->theta + adv, TWO_PI);
+    apply_changes(s, t1);
+}

@@ -59,6 +59,8 @@ int pp_synth_parse(pp_synth_t *s, const char *spec, char *err, size_t errlen);
 void pp_synth_metrology_config(const pp_synth_t *s, pp_metrology_config_t *cfg);
 /* Produces the next n sample sets (applying timed changes as time passes). */
 void pp_synth_generate(pp_synth_t *s, pp_adc_block_t *dst, size_t n);
+/* Advances time by n sample sets without producing them (power-step mode). */
+void pp_synth_skip(pp_synth_t *s, size_t n);
 
 /* Exact reference for the current parameters over [t0, t1] seconds, valid
  * without drift or changes inside the interval. Energies in Wh, varh, VAh
