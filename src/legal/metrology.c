@@ -58,7 +58,7 @@ static void start_oscillator(pp_metrology_t *m, double f_hz)
 static void start_thd_window(pp_metrology_t *m, double f_hz)
 {
     m->thd_step = 10.0 * (double)m->cfg.sample_rate_hz / (f_hz * PP_METROLOGY_THD_N);
-    m->thd_next = 2.0; /* Lagrange interpolation needs one sample before */
+    m->thd_next = m->n + 2.0; /* Lagrange interpolation needs one sample before */
     m->thd_k = 0;
     m->thd_locked = m->locked;
 }
@@ -174,6 +174,9 @@ static void rise(pp_metrology_t *m, int32_t x0, int32_t x1)
                 /* first period measured: restart the fundamental DFT on it */
                 m->locked = true;
                 start_oscillator(m, m->f_fast);
+                if (m->thd_k < PP_METROLOGY_THD_N) {
+                    start_thd_window(m, m->f_fast); /* still fits in this second */
+                }
             }
             if (m->last_rise >= (double)m->f10_start) {
                 m->f10_cycles++;
