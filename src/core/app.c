@@ -218,6 +218,13 @@ pp_err_t pp_app_on_frame(pp_app_t *app, const pp_frame_t *f, int64_t utc_ms)
 {
     PP_VERIFY(app != NULL && f != NULL, PP_ERR_ARG);
     uint32_t inputs = app->port->inputs_get ? app->port->inputs_get(app->port->ctx) : 0;
+    if (app->last_utc_ms == INT64_MIN && pp_tariff_needs_local(&app->tariff, utc_ms)) {
+        /* First frame after start: its second needs the tariff too. */
+        pp_tariff_time_t l;
+        if (app->clock.local(app->clock.ctx, utc_ms - 1000, &l) == PP_OK) {
+            (void)pp_tariff_update(&app->tariff, utc_ms - 1000, &l, inputs);
+        }
+    }
     unsigned tariff = app->tariff.current;
     app->stats.frames++;
     app->last_utc_ms = utc_ms;
