@@ -233,12 +233,15 @@ int pp_synth_parse(pp_synth_t *s, const char *spec, char *err, size_t errlen)
         return fail(err, errlen, "out of memory", "spec");
     }
     memcpy(buf, spec, len + 1);
+    for (char *c = strchr(buf, '#'); c != NULL; c = strchr(c, '#')) {
+        while (*c != '\0' && *c != '\n') {
+            *c++ = ' '; /* comment to the end of the line */
+        }
+    }
     int rc = 0;
     for (char *save = NULL, *it = strtok_r(buf, "; \t\r\n", &save); it != NULL && rc == 0;
          it = strtok_r(NULL, "; \t\r\n", &save)) {
-        if (it[0] != '#') {
-            rc = item(s, it, err, errlen);
-        }
+        rc = item(s, it, err, errlen);
     }
     free(buf);
     /* changes in time order */
