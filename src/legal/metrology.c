@@ -512,6 +512,84 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     start_thd_window(m, m->f_sec);
 }
 
+/* The common case, outside the THD window and between zero crossings: the
+ * same sums as accumulate() kept in locals (registers). Stops before a sample
+ * that fires a crossing event, which the general path then handles. */
+static size_t fast_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t n)
+{
+    int64_t su[3], si[3], suu[3], sii[3], sui[3];
+    double fur[3], fui[3], fir[3], fii[3];
+    for (unsigned k = 0; k < 3; k++) {
+        const pp_metrology_sums_t *p = &m->ph[k];
+        su[k] = p->su; si[k] = p->si; suu[k] = p->suu; sii[k] = p->sii; sui[k] = p->sui;
+        fur[k] = p->fu_re; fui[k] = p->fu_im; fir[k] = p->fi_re; fii[k] = p->fi_im;
+    }
+    double c = m->osc_c, s = m->osc_s, rc = m->rot_c, rs = m->rot_s;
+    double ns = m->n_sum, nq = m->n_sq, w0 = m->nw[0], w1 = m->nw[1], w2 = m->nw[2];
+    double wn = m->cfg.scale[6];
+    bool measured_n = m->cfg.has_neutral;
+    unsigned ref = m->ref, state = m->zc_state;
+    int32_t dcr = (int32_t)m->dc[ref], h = m->hyst_code, xp = m->ref_prev;
+    size_t j;
+    for (j = 0; j < n; j++) {
+        const int32_t *x = b[j].code;
+        int32_t r = x[ref] - dcr;
+        if ((state == ZC_ARM_RISE && r >= 0) || (state == ZC_ARM_FALL && r < 0)) {
+            break;
+        }
+        if (state == ZC_WAIT_LOW && r < -h) {
+            state = ZC_ARM_RISE;
+        } else if (state == ZC_WAIT_HIGH && r > h) {
+            state = ZC_ARM_FALL;
+        }
+        xp = r;
+        for (unsigned k = 0; k < 3; k++) {
+            int32_t u = x[k], i = x[3 + k];
+            su[k] += u;
+            si[k] += i;
+            suu[k] += (int64_t)u * u;
+            sii[k] += (int64_t)i * i;
+            sui[k] += (int64_t)u * i;
+            fur[k] += u * c;
+            fui[k] += u * s;
+            fir[k] += i * c;
+            fii[k] += i * s;
+        }
+        double in = measured_n ? x[6] * wn : w0 * x[3] + w1 * x[4] + w2 * x[5];
+        ns += in;
+        nq += in * in;
+        double c2 = c * rc - s * rs;
+        s = s * rc + c * rs;
+        c = c2;
+    }
+    for (unsigned k = 0; k < 3; k++) {
+        pp_metrology_sums_t *p = &m->ph[k];
+        p->su = su[k]; p->si = si[k]; p->suu = suu[k]; p->sii = sii[k]; p->sui = sui[k];
+        p->fu_re = fur[k]; p->fu_im = fui[k]; p->fi_re = fir[k]; p->fi_im = fii[k];
+    }
+    m->osc_c = c;
+    m->osc_s = s;
+    m->n_sum = ns;
+    m->n_sq = nq;
+    m->zc_state = (uint8_t)state;
+    m->ref_prev = xp;
+    m->n += (uint32_t)j;
+    m->total_samples += j;
+    return j;
+}
+
+/* One sample through every stage (crossing events, THD window). */
+static void slow_sample(pp_metrology_t *m, const pp_adc_block_t *b)
+{
+    crossing(m, b->code[m->ref] - (int32_t)m->dc[m->ref]);
+    if (m->thd_k < PP_METROLOGY_THD_N) {
+        thd_sample(m, b);
+    }
+    accumulate(m, b);
+    m->n++;
+    m->total_samples++;
+}
+
 int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
                       pp_frame_t *out, size_t max_frames)
 {
@@ -521,15 +599,15 @@ int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
     /* refuse up front, so a refused call consumes nothing */
     PP_VERIFY(((uint64_t)m->n + n) / rate <= max_frames, PP_ERR_NOSPACE);
     PP_VERIFY(out != NULL || ((uint64_t)m->n + n) / rate == 0, PP_ERR_ARG);
-    for (size_t j = 0; j < n; j++) {
-        const pp_adc_block_t *b = &blocks[j];
-        crossing(m, b->code[m->ref] - (int32_t)m->dc[m->ref]);
-        if (m->thd_k < PP_METROLOGY_THD_N) {
-            thd_sample(m, b);
+    size_t j = 0;
+    while (j < n) {
+        if (m->thd_k >= PP_METROLOGY_THD_N) {
+            size_t left = rate - m->n;
+            j += fast_run(m, blocks + j, n - j < left ? n - j : left);
         }
-        accumulate(m, b);
-        m->n++;
-        m->total_samples++;
+        if (j < n && m->n < rate) {
+            slow_sample(m, &blocks[j++]);
+        }
         if (m->n == rate) {
             close_second(m, &out[frames++]);
         }
