@@ -183,7 +183,7 @@ typedef struct pp_axdr_datetime {
     uint8_t minute;     /* 0..59, 0xFF */
     uint8_t second;     /* 0..59, 0xFF */
     uint8_t hundredths; /* 0..99, 0xFF */
-    int16_t deviation;  /* minutes local time is *behind* UTC: -720..720, or 0x8000 */
+    int16_t deviation;  /* minutes, -720..720 as the clock object defines it; 0x8000: not specified */
     uint8_t status;     /* PP_DT_STATUS_*, 0xFF: not specified */
 } pp_axdr_datetime_t;
 

@@ -208,10 +208,11 @@ typedef struct pp_xdlms_action_resp {
     uint32_t block_number;      /* WITH_PBLOCK, NEXT_PBLOCK */
 } pp_xdlms_action_resp_t;
 pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_action_resp_t *out);
-/* C7 01 iidp result, then 00 (no return) or 01 00 and the caller appends
- * the returned Data. */
+/* C7 01 iidp result, then 00 (no return parameters) or 01; with_return
+ * the caller appends a Get-Data-Result: pp_xdlms_put_result_data and the
+ * Data, or pp_xdlms_put_result_dar. */
 pp_err_t pp_xdlms_put_action_resp_normal(pp_axdr_wr_t *wr, uint8_t iidp, uint8_t result,
-                                         bool with_data);
+                                         bool with_return);
 /* C7 02 iidp last block-number len raw */
 pp_err_t pp_xdlms_put_action_resp_pblock(pp_axdr_wr_t *wr, uint8_t iidp, bool last,
                                          uint32_t block, const uint8_t *raw, uint32_t raw_len);

@@ -785,13 +785,11 @@ pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_a
 }
 
 pp_err_t pp_xdlms_put_action_resp_normal(pp_axdr_wr_t *wr, uint8_t iidp, uint8_t result,
-                                         bool with_data)
+                                         bool with_return)
 {
-    uint8_t h[6] = {PP_APDU_ACTION_RESPONSE, PP_ACTION_RESP_NORMAL, iidp, result, 1, 0};
-    if (!with_data) {
-        h[4] = 0;
-    }
-    return put_head(wr, h, with_data ? 6 : 5);
+    uint8_t h[5] = {PP_APDU_ACTION_RESPONSE, PP_ACTION_RESP_NORMAL, iidp, result,
+                    with_return ? 1 : 0};
+    return put_head(wr, h, 5);
 }
 
 pp_err_t pp_xdlms_put_action_resp_pblock(pp_axdr_wr_t *wr, uint8_t iidp, bool last,
