@@ -17,8 +17,10 @@ pp_err_t pp_ber_get_tl(pp_axdr_rd_t *rd, uint8_t *tag, uint32_t *len)
 pp_err_t pp_ber_get_tlv(pp_axdr_rd_t *rd, uint8_t tag, const uint8_t **val, uint32_t *len)
 {
     uint8_t t;
+    /* a wrong tag is the better diagnosis than whatever its "length" says */
+    PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
+    PP_VERIFY(rd->buf[rd->pos] == tag, PP_ERR_MALFORMED);
     PP_TRY(pp_ber_get_tl(rd, &t, len));
-    PP_VERIFY(t == tag, PP_ERR_MALFORMED);
     return pp_axdr_get_raw(rd, *len, val);
 }
 
