@@ -1,0 +1,18 @@
+/* Internal interfaces between the meter's own files. */
+#ifndef PP_METER_INTERNAL_H
+#define PP_METER_INTERNAL_H
+
+#include "polyphase/meter.h"
+
+pp_err_t pp_meter_optical_init(pp_meter_t *m);
+void pp_meter_conns_poll(pp_meter_t *m, uint64_t now_ms);
+pp_meter_conn_t *pp_meter_conn_find(pp_meter_t *m, pp_channel_t ch, unsigned id);
+/* One request APDU from a client (wPort or HDLC SAP) to a server address;
+ * writes the response into resp (cap 0: answer nothing) and returns its
+ * length, 0 for none, or a negative error. */
+int pp_meter_dlms_apdu(pp_meter_t *m, pp_meter_conn_t *c, uint16_t client, uint16_t server,
+                       const uint8_t *req, size_t len, uint8_t *resp, size_t cap);
+/* The connection's association ends (transport closed, DISC, timeout). */
+void pp_meter_dlms_release(pp_meter_t *m, pp_meter_conn_t *c);
+
+#endif

@@ -1,0 +1,180 @@
+/* The whole meter on the fake port: two meters in one process keep separate
+ * state; a restart recovers from the NVM image; object values and the optical
+ * readout come from the same registers. Expectations computed by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_port.h"
+#include "polyphase/meter.h"
+#include "polyphase/nvm_layout.h"
+#include "powerstep.h"
+
+typedef struct rig {
+    pp_fake_port_t port;
+    pp_meter_t *meter;
+    pp_powerstep_t ps;
+} rig_t;
+
+static void rig_start(rig_t *r, const char *number)
+{
+    pp_meter_config_t cfg;
+    assert_int_equal(pp_meter_config_default(&cfg), PP_OK);
+    strcpy(cfg.meter_number, number);
+    r->meter = calloc(1, sizeof *r->meter);
+    assert_int_equal(pp_meter_init(r->meter, &r->port.port, &cfg), PP_OK);
+    pp_powerstep_init(&r->ps);
+}
+
+static void rig_new(rig_t *r, const char *number)
+{
+    pp_fake_port_init(&r->port, PP_NVM_TOTAL_SIZE, 256);
+    r->port.rtc_ms = 1767225600000 + 3600000; /* 2026-01-01 01:00 UTC */
+    rig_start(r, number);
+}
+
+/* Runs n seconds of a balanced load of p_w watts (PF 1). */
+static void run_load(rig_t *r, double p_w, unsigned n)
+{
+    pp_powerstep_load_t l = {.f_hz = 50};
+    for (int ph = 0; ph < 3; ph++) {
+        l.u_v[ph] = 230;
+        pp_powerstep_set_pf(&l, (unsigned)ph, p_w / 3, 1.0, true);
+    }
+    for (unsigned s = 0; s < n; s++) {
+        pp_frame_t f;
+        pp_powerstep_frame(&r->ps, &l, &f);
+        pp_fake_advance_ms(&r->port, 1000);
+        assert_int_equal(pp_meter_push_frame(r->meter, &f), PP_OK);
+        pp_meter_task(r->meter);
+    }
+}
+
+static uint64_t value_of(rig_t *r, pp_obis_t ln)
+{
+    uint8_t scratch[64];
+    pp_value_t v;
+    const pp_object_t *o = pp_objects_find(ln);
+    assert_non_null(o);
+    assert_int_equal(pp_meter_value(r->meter, o, &v, scratch, sizeof scratch), PP_OK);
+    return v.v.u;
+}
+
+static void rig_free(rig_t *r)
+{
+    free(r->meter);
+    pp_fake_port_free(&r->port);
+}
+
+static void two_meters_in_one_process_keep_their_own_state(void **state)
+{
+    (void)state;
+    rig_t a, b;
+    rig_new(&a, "11111111");
+    rig_new(&b, "22222222");
+    /* Loads whose per-phase energy per second is a whole number of µWh
+     * (1800 W = 500,000 µWh/s), so no residue hides below the register. */
+    run_load(&a, 5400, 600);  /* 5.4 kW for 10 min = 900 Wh */
+    run_load(&b, 10800, 600); /* 10.8 kW for 10 min = 1800 Wh */
+    /* Default Z1 is 7.2: A+ in 10 Wh units (scaler 1). */
+    assert_int_equal(value_of(&a, PP_OBIS(1, 1, 1, 8, 0, 255)), 90);
+    assert_int_equal(value_of(&b, PP_OBIS(1, 1, 1, 8, 0, 255)), 180);
+    assert_int_equal(value_of(&a, PP_OBIS(1, 1, 21, 8, 0, 255)), 30); /* 300 Wh on L1 */
+    assert_int_equal(pp_meter_scaler(a.meter, pp_objects_find(PP_OBIS(1, 1, 1, 8, 0, 255))), 1);
+    uint8_t scratch[64];
+    pp_value_t ldn;
+    pp_meter_value(b.meter, pp_objects_find(PP_OBIS(0, 0, 42, 0, 0, 255)), &ldn, scratch, 64);
+    assert_int_equal(ldn.v.bytes.len, 11);
+    assert_memory_equal(ldn.v.bytes.ptr, "PPH22222222", 11);
+    rig_free(&a);
+    rig_free(&b);
+}
+
+static void restart_recovers_registers_from_the_nvm_image(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678");
+    run_load(&r, 5400, 1000); /* 1500 Wh */
+    assert_int_equal(value_of(&r, PP_OBIS(1, 1, 1, 8, 0, 255)), 150);
+    assert_int_equal(pp_meter_power_fail(r.meter), PP_OK);
+    free(r.meter);
+    rig_start(&r, "12345678"); /* same NVM image, new RAM */
+    assert_int_equal(value_of(&r, PP_OBIS(1, 1, 1, 8, 0, 255)), 150);
+    run_load(&r, 5400, 1000);
+    assert_int_equal(value_of(&r, PP_OBIS(1, 1, 1, 8, 0, 255)), 300);
+    rig_free(&r);
+}
+
+static void objects_follow_the_order_code(void **state)
+{
+    (void)state;
+    rig_t r;
+    pp_fake_port_init(&r.port, PP_NVM_TOTAL_SIZE, 256);
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    pp_ordercode_error_t err;
+    /* X9 = 1 (A+ only), X10 = 0 (no breaker), Z19 = 0 */
+    assert_int_equal(pp_ordercode_parse_type("68 4-1 1 3 1-B N 1 1-0 1 1-1 010", &cfg.type, &err), PP_OK);
+    assert_int_equal(pp_ordercode_parse_sw("3-1-00-2 000-01-01-1 000-0-01-00 000-000-001-000-000-001-0-000", &cfg.sw, &err), PP_OK);
+    assert_int_equal(pp_ordercode_check(&cfg.type, &cfg.sw, &cfg.features, &err), PP_OK);
+    r.meter = calloc(1, sizeof *r.meter);
+    assert_int_equal(pp_meter_init(r.meter, &r.port.port, &cfg), PP_OK);
+    assert_false(pp_meter_has_object(r.meter, pp_objects_find(PP_OBIS(1, 1, 2, 8, 0, 255))));
+    assert_false(pp_meter_has_object(r.meter, pp_objects_find(PP_OBIS(1, 1, 3, 8, 0, 255))));
+    assert_true(pp_meter_has_object(r.meter, pp_objects_find(PP_OBIS(1, 1, 1, 8, 0, 255))));
+    pp_value_t v;
+    uint8_t scratch[8];
+    assert_int_equal(pp_meter_value(r.meter, pp_objects_find(PP_OBIS(1, 1, 2, 8, 0, 255)), &v,
+                                    scratch, sizeof scratch), PP_ERR_NOT_FOUND);
+    rig_free(&r);
+}
+
+static void optical_readout_shows_the_registers(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678");
+    run_load(&r, 5400, 2400); /* 3.6 kWh */
+    assert_int_equal(pp_meter_open(r.meter, PP_CH_OPTICAL, 7), PP_OK);
+    const uint8_t signon[] = "/?!\r\n";
+    assert_int_equal(pp_meter_receive(r.meter, PP_CH_OPTICAL, 7, signon, 5), PP_OK);
+    for (int i = 0; i < 5; i++) { /* reaction time, then the identification */
+        pp_fake_advance_ms(&r.port, 100);
+        pp_meter_task(r.meter);
+    }
+    const pp_fake_stream_t *s = &r.port.streams[PP_CH_OPTICAL];
+    assert_true(s->len > 5);
+    assert_memory_equal(s->data, "/PPH", 4);
+    /* Mode C option select: ACK 0 5 0 (data readout at 9600) */
+    const uint8_t ack[] = {0x06, '0', '5', '0', '\r', '\n'};
+    pp_fake_stream_clear(&r.port, PP_CH_OPTICAL);
+    assert_int_equal(pp_meter_receive(r.meter, PP_CH_OPTICAL, 7, ack, sizeof ack), PP_OK);
+    for (int i = 0; i < 20; i++) {
+        pp_fake_advance_ms(&r.port, 100);
+        pp_meter_task(r.meter);
+    }
+    s = &r.port.streams[PP_CH_OPTICAL];
+    char text[4096] = {0};
+    memcpy(text, s->data, s->len < sizeof text - 1 ? s->len : sizeof text - 1);
+    fprintf(stderr, "%s", text);
+    assert_non_null(strstr(text, "1.8.0(3.60*kWh)"));
+    assert_non_null(strstr(text, "0.0.1(12345678)"));
+    rig_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(two_meters_in_one_process_keep_their_own_state),
+        cmocka_unit_test(restart_recovers_registers_from_the_nvm_image),
+        cmocka_unit_test(objects_follow_the_order_code),
+        cmocka_unit_test(optical_readout_shows_the_registers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
