@@ -79,6 +79,7 @@ typedef struct pp_app {
     pp_demand_t demand;
     pp_billing_t billing;
     pp_counters_t counters;
+    uint16_t tariff_preset;      /* Z13, tags the stored calendars */
     uint8_t pulse_io;            /* module input carrying pulses: 0, 1, 2 */
     bool pulse_inverted;
     bool stop_input;             /* Z3 15: debiting stop pulse on I/O 1 */
@@ -103,6 +104,12 @@ pp_err_t pp_app_on_power_restore(pp_app_t *app, int64_t utc_ms);
 pp_err_t pp_app_on_clock_change(pp_app_t *app, int64_t old_utc_ms, int64_t new_utc_ms);
 /* Debiting stop now (command or input); reason PP_BILLING_COMMAND/INPUT. */
 pp_err_t pp_app_debiting_stop(pp_app_t *app, int64_t utc_ms, pp_billing_reason_t reason);
+/* Class 20 / 11 writes (DLMS): checked, applied, persisted (they survive a
+ * restart as long as Z13 stays the same). */
+pp_err_t pp_app_set_passive_calendar(pp_app_t *app, const pp_calendar_t *cal,
+                                     int64_t activate_utc_ms);
+pp_err_t pp_app_activate_passive_calendar(pp_app_t *app);
+pp_err_t pp_app_set_special_days(pp_app_t *app, const pp_special_days_t *s);
 /* Pulses counted outside the 1-second input poll (e.g. by an interrupt). */
 void pp_app_add_pulses(pp_app_t *app, uint32_t pulses);
 

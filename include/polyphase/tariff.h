@@ -18,9 +18,11 @@
 #define POLYPHASE_TARIFF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "polyphase/error.h"
+#include "polyphase/journal.h"
 
 #define PP_CAL_NAME_MAX 24
 #define PP_CAL_SEASONS 8
@@ -114,6 +116,17 @@ int pp_calendar_eval(const pp_calendar_t *c, const pp_special_days_t *s,
  * supplies those). */
 pp_err_t pp_calendar_preset(uint16_t number, pp_calendar_t *cal, pp_special_days_t *special);
 
+/* Byte forms for permanent memory (and the fuzz target): the encoders
+ * return the length written or PP_ERR_NOSPACE; the decoders check every
+ * length and count, then the content (PP_ERR_MALFORMED, then as the checks
+ * above). A calendar takes at most PP_CAL_BYTES_MAX bytes, special days
+ * 1 + 7 * n (the index is kept modulo 256). */
+#define PP_CAL_BYTES_MAX 1024u
+int pp_calendar_encode(const pp_calendar_t *cal, uint8_t *buf, size_t cap);
+pp_err_t pp_calendar_decode(const uint8_t *buf, size_t len, pp_calendar_t *cal);
+int pp_special_days_encode(const pp_special_days_t *s, uint8_t *buf, size_t cap);
+pp_err_t pp_special_days_decode(const uint8_t *buf, size_t len, pp_special_days_t *s);
+
 /* ---- tariff control ---- */
 
 typedef enum pp_tariff_source {
@@ -170,6 +183,15 @@ pp_err_t pp_tariff_set_passive(pp_tariff_t *t, const pp_calendar_t *cal, int64_t
 pp_err_t pp_tariff_activate_passive(pp_tariff_t *t);
 /* Class 11 writes (checked against the active calendar). */
 pp_err_t pp_tariff_set_special_days(pp_tariff_t *t, const pp_special_days_t *s);
+
+/* Persistence of what DLMS may change (active and passive calendars, the
+ * activation time, special days), tagged with the Z13 preset the meter was
+ * configured with: one journal transaction. pp_tariff_load() replaces the
+ * calendars with the stored ones when they were stored under the same
+ * preset (a new order code wins over old changes); PP_ERR_NOT_FOUND when
+ * nothing applicable is stored. */
+pp_err_t pp_tariff_save(const pp_tariff_t *t, pp_journal_t *j, uint16_t preset);
+pp_err_t pp_tariff_load(pp_tariff_t *t, pp_journal_t *j, uint16_t preset);
 
 static inline unsigned pp_tariff_current(const pp_tariff_t *t)
 {

@@ -103,6 +103,11 @@ pp_err_t pp_app_init(pp_app_t *app, const pp_port_t *port, pp_journal_t *journal
     app->clock = *clock;
     PP_TRY(pp_registers_init(&app->regs, journal, cfg->decimals));
     PP_TRY(setup_tariff(app, cfg));
+    app->tariff_preset = cfg->tariff_preset;
+    if (app->tariff.cfg.source == PP_TARIFF_CALENDAR) {
+        pp_err_t lrc = pp_tariff_load(&app->tariff, journal, cfg->tariff_preset);
+        PP_VERIFY(lrc == PP_OK || lrc == PP_ERR_NOT_FOUND, lrc);
+    }
     pp_demand_config_t dc = {cfg->integration_minutes, cfg->power_threshold_w};
     PP_TRY(pp_demand_init(&app->demand, journal, &dc));
     uint32_t base = cfg->billing_size ? cfg->billing_base : PP_NVM_BILLING_BASE;
@@ -280,6 +285,33 @@ pp_err_t pp_app_on_clock_change(pp_app_t *app, int64_t old_utc_ms, int64_t new_u
     pp_tariff_invalidate(&app->tariff);
     app->next_local_check_ms = INT64_MIN;
     return note_error(app, local_checks(app, new_utc_ms, inputs), rc);
+}
+
+static pp_err_t calendar_source(const pp_app_t *app)
+{
+    return app->tariff.cfg.source == PP_TARIFF_CALENDAR ? PP_OK : PP_ERR_STATE;
+}
+
+pp_err_t pp_app_set_passive_calendar(pp_app_t *app, const pp_calendar_t *cal,
+                                     int64_t activate_utc_ms)
+{
+    PP_TRY(calendar_source(app));
+    PP_TRY(pp_tariff_set_passive(&app->tariff, cal, activate_utc_ms));
+    return pp_tariff_save(&app->tariff, app->journal, app->tariff_preset);
+}
+
+pp_err_t pp_app_activate_passive_calendar(pp_app_t *app)
+{
+    PP_TRY(calendar_source(app));
+    PP_TRY(pp_tariff_activate_passive(&app->tariff));
+    return pp_tariff_save(&app->tariff, app->journal, app->tariff_preset);
+}
+
+pp_err_t pp_app_set_special_days(pp_app_t *app, const pp_special_days_t *s)
+{
+    PP_TRY(calendar_source(app));
+    PP_TRY(pp_tariff_set_special_days(&app->tariff, s));
+    return pp_tariff_save(&app->tariff, app->journal, app->tariff_preset);
 }
 
 void pp_app_add_pulses(pp_app_t *app, uint32_t pulses)

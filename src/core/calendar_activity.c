@@ -123,6 +123,18 @@ static const pp_cal_season_t *active_season(const pp_calendar_t *c, const pp_tar
             best = s;
         }
     }
+    if (best != NULL) {
+        return best;
+    }
+    /* Every season starts in the future: the earliest one holds until then. */
+    for (unsigned i = 0; i < c->n_seasons; i++) {
+        const pp_cal_season_t *s = &c->season[i];
+        int64_t k = dt_key(s->year, s->month, s->day, tod(s->hour, s->minute, s->second));
+        if (best == NULL || k < best_key) {
+            best_key = k;
+            best = s;
+        }
+    }
     return best;
 }
 
@@ -266,4 +278,150 @@ pp_err_t pp_calendar_preset(uint16_t number, pp_calendar_t *cal, pp_special_days
         return PP_ERR_NOT_FOUND;
     }
     return pp_calendar_check(cal);
+}
+
+/* ---- byte form (permanent memory) ---- */
+
+typedef struct cursor {
+    uint8_t *w;        /* encode: output, NULL when decoding */
+    const uint8_t *r;  /* decode: input */
+    size_t pos, end;
+    bool bad;
+} cursor_t;
+
+static void cur_byte(cursor_t *c, uint8_t *v)
+{
+    if (c->pos >= c->end) {
+        c->bad = true;
+        return;
+    }
+    if (c->w != NULL) {
+        c->w[c->pos] = *v;
+    } else {
+        *v = c->r[c->pos];
+    }
+    c->pos++;
+}
+
+static void cur_u16(cursor_t *c, uint16_t *v)
+{
+    uint8_t lo = (uint8_t)*v, hi = (uint8_t)(*v >> 8);
+    cur_byte(c, &lo);
+    cur_byte(c, &hi);
+    *v = (uint16_t)(lo | hi << 8);
+}
+
+static void cur_name(cursor_t *c, pp_cal_name_t *n)
+{
+    cur_byte(c, &n->len);
+    if (n->len > PP_CAL_NAME_MAX) {
+        c->bad = true;
+        return;
+    }
+    for (unsigned i = 0; i < n->len; i++) {
+        cur_byte(c, &n->b[i]);
+    }
+}
+
+/* One walk for both directions keeps the two forms identical. */
+static void walk_calendar(cursor_t *c, pp_calendar_t *cal)
+{
+    cur_name(c, &cal->name);
+    cur_byte(c, &cal->n_seasons);
+    cur_byte(c, &cal->n_weeks);
+    cur_byte(c, &cal->n_days);
+    if (cal->n_seasons > PP_CAL_SEASONS || cal->n_weeks > PP_CAL_WEEKS ||
+        cal->n_days > PP_CAL_DAYS) {
+        c->bad = true;
+        return;
+    }
+    for (unsigned i = 0; i < cal->n_seasons && !c->bad; i++) {
+        pp_cal_season_t *s = &cal->season[i];
+        cur_name(c, &s->name);
+        cur_u16(c, &s->year);
+        cur_byte(c, &s->month);
+        cur_byte(c, &s->day);
+        cur_byte(c, &s->hour);
+        cur_byte(c, &s->minute);
+        cur_byte(c, &s->second);
+        cur_name(c, &s->week);
+    }
+    for (unsigned i = 0; i < cal->n_weeks && !c->bad; i++) {
+        cur_name(c, &cal->week[i].name);
+        for (unsigned d = 0; d < 7; d++) {
+            cur_byte(c, &cal->week[i].day_id[d]);
+        }
+    }
+    for (unsigned i = 0; i < cal->n_days && !c->bad; i++) {
+        pp_cal_day_t *d = &cal->day[i];
+        cur_byte(c, &d->day_id);
+        cur_byte(c, &d->n_actions);
+        if (d->n_actions > PP_CAL_ACTIONS) {
+            c->bad = true;
+            return;
+        }
+        for (unsigned a = 0; a < d->n_actions; a++) {
+            cur_byte(c, &d->action[a].hour);
+            cur_byte(c, &d->action[a].minute);
+            cur_byte(c, &d->action[a].second);
+            cur_byte(c, &d->action[a].tariff);
+        }
+    }
+}
+
+int pp_calendar_encode(const pp_calendar_t *cal, uint8_t *buf, size_t cap)
+{
+    PP_VERIFY(cal != NULL && buf != NULL, PP_ERR_ARG);
+    pp_calendar_t copy = *cal; /* the walk takes non-const pointers */
+    cursor_t c = {buf, NULL, 0, cap, false};
+    walk_calendar(&c, &copy);
+    return c.bad ? PP_ERR_NOSPACE : (int)c.pos;
+}
+
+pp_err_t pp_calendar_decode(const uint8_t *buf, size_t len, pp_calendar_t *cal)
+{
+    PP_VERIFY(buf != NULL && cal != NULL, PP_ERR_ARG);
+    memset(cal, 0, sizeof(*cal));
+    cursor_t c = {NULL, buf, 0, len, false};
+    walk_calendar(&c, cal);
+    PP_VERIFY(!c.bad, PP_ERR_MALFORMED);
+    return pp_calendar_check(cal);
+}
+
+int pp_special_days_encode(const pp_special_days_t *s, uint8_t *buf, size_t cap)
+{
+    PP_VERIFY(s != NULL && buf != NULL && s->n <= PP_CAL_SPECIAL_DAYS, PP_ERR_ARG);
+    PP_VERIFY(cap >= 1u + 7u * s->n, PP_ERR_NOSPACE);
+    buf[0] = s->n;
+    for (unsigned i = 0; i < s->n; i++) {
+        const pp_cal_special_t *e = &s->entry[i];
+        uint8_t *p = buf + 1 + 7 * i;
+        p[0] = (uint8_t)e->index;
+        p[1] = (uint8_t)e->year;
+        p[2] = (uint8_t)(e->year >> 8);
+        p[3] = e->month;
+        p[4] = e->day;
+        p[5] = e->weekday;
+        p[6] = e->day_id;
+    }
+    return (int)(1u + 7u * s->n);
+}
+
+pp_err_t pp_special_days_decode(const uint8_t *buf, size_t len, pp_special_days_t *s)
+{
+    PP_VERIFY(buf != NULL && s != NULL, PP_ERR_ARG);
+    PP_VERIFY(len >= 1 && buf[0] <= PP_CAL_SPECIAL_DAYS && len >= 1u + 7u * buf[0], PP_ERR_MALFORMED);
+    memset(s, 0, sizeof(*s));
+    s->n = buf[0];
+    for (unsigned i = 0; i < s->n; i++) {
+        const uint8_t *p = buf + 1 + 7 * i;
+        pp_cal_special_t *e = &s->entry[i];
+        e->index = p[0];
+        e->year = (uint16_t)(p[1] | p[2] << 8);
+        e->month = p[3];
+        e->day = p[4];
+        e->weekday = p[5];
+        e->day_id = p[6];
+    }
+    return pp_special_days_check(s, NULL);
 }

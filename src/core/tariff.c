@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "polyphase/nvm_keys.h"
 #include "polyphase/port.h"
 
 /* Z3 rows that control tariffs (data sheet "Z3 - Primary module
@@ -162,6 +163,108 @@ pp_err_t pp_tariff_set_special_days(pp_tariff_t *t, const pp_special_days_t *s)
     PP_VERIFY(t != NULL, PP_ERR_ARG);
     PP_TRY(pp_special_days_check(s, t->cfg.source == PP_TARIFF_CALENDAR ? &t->active : NULL));
     t->special = *s;
+    pp_tariff_invalidate(t);
+    return PP_OK;
+}
+
+/* ---- persistence ---- */
+
+#define KEY_ACTIVE (PP_KEY_TARIFF_BASE + 0x10)  /* 4 chunks */
+#define KEY_PASSIVE (PP_KEY_TARIFF_BASE + 0x14) /* 4 chunks */
+#define KEY_SPECIAL (PP_KEY_TARIFF_BASE + 0x18)
+#define KEY_META (PP_KEY_TARIFF_BASE + 0x19)
+#define CHUNK 256u
+#define CHUNKS (PP_CAL_BYTES_MAX / CHUNK)
+#define SPECIAL_LEN (1u + 7u * PP_CAL_SPECIAL_DAYS)
+#define META_LEN 16u
+
+static pp_err_t stage_calendar(pp_journal_t *j, uint16_t key, const pp_calendar_t *c, uint16_t *len)
+{
+    uint8_t buf[PP_CAL_BYTES_MAX];
+    memset(buf, 0, sizeof(buf));
+    int n = pp_calendar_encode(c, buf, sizeof(buf));
+    PP_TRY(n);
+    *len = (uint16_t)n;
+    for (unsigned i = 0; i < CHUNKS; i++) {
+        PP_TRY(pp_journal_stage(j, (uint16_t)(key + i), buf + i * CHUNK, CHUNK));
+    }
+    return PP_OK;
+}
+
+static pp_err_t read_calendar(pp_journal_t *j, uint16_t key, uint16_t len, pp_calendar_t *c)
+{
+    uint8_t buf[PP_CAL_BYTES_MAX];
+    PP_VERIFY(len <= sizeof(buf), PP_ERR_CORRUPT);
+    for (unsigned i = 0; i < CHUNKS; i++) {
+        PP_TRY(pp_journal_read(j, (uint16_t)(key + i), buf + i * CHUNK, CHUNK));
+    }
+    return pp_calendar_decode(buf, len, c);
+}
+
+pp_err_t pp_tariff_save(const pp_tariff_t *t, pp_journal_t *j, uint16_t preset)
+{
+    PP_VERIFY(t != NULL && j != NULL, PP_ERR_ARG);
+    uint8_t meta[META_LEN], sp[SPECIAL_LEN];
+    uint16_t alen = 0, plen = 0;
+    memset(meta, 0, sizeof(meta));
+    memset(sp, 0, sizeof(sp));
+    PP_TRY(pp_special_days_encode(&t->special, sp, sizeof(sp)));
+    PP_TRY(pp_journal_begin(j));
+    pp_err_t rc = stage_calendar(j, KEY_ACTIVE, &t->active, &alen);
+    if (rc == PP_OK && t->passive_set) {
+        rc = stage_calendar(j, KEY_PASSIVE, &t->passive, &plen);
+    }
+    if (rc == PP_OK) {
+        rc = pp_journal_stage(j, KEY_SPECIAL, sp, SPECIAL_LEN);
+    }
+    if (rc == PP_OK) {
+        meta[0] = (uint8_t)preset;
+        meta[1] = (uint8_t)(preset >> 8);
+        meta[2] = t->passive_set ? 1 : 0;
+        meta[3] = (uint8_t)alen;
+        meta[4] = (uint8_t)(alen >> 8);
+        meta[5] = (uint8_t)plen;
+        meta[6] = (uint8_t)(plen >> 8);
+        for (unsigned i = 0; i < 8; i++) {
+            meta[8 + i] = (uint8_t)((uint64_t)t->activate_utc_ms >> (8 * i));
+        }
+        rc = pp_journal_stage(j, KEY_META, meta, META_LEN);
+    }
+    rc = rc == PP_OK ? pp_journal_commit(j) : rc;
+    if (rc != PP_OK) {
+        (void)pp_journal_abort(j);
+    }
+    return rc;
+}
+
+pp_err_t pp_tariff_load(pp_tariff_t *t, pp_journal_t *j, uint16_t preset)
+{
+    PP_VERIFY(t != NULL && j != NULL, PP_ERR_ARG);
+    uint8_t meta[META_LEN], sp[SPECIAL_LEN];
+    PP_TRY(pp_journal_read(j, KEY_META, meta, META_LEN));
+    if ((uint16_t)(meta[0] | meta[1] << 8) != preset) {
+        return PP_ERR_NOT_FOUND;
+    }
+    pp_calendar_t active, passive;
+    pp_special_days_t special;
+    PP_TRY(read_calendar(j, KEY_ACTIVE, (uint16_t)(meta[3] | meta[4] << 8), &active));
+    if (meta[2]) {
+        PP_TRY(read_calendar(j, KEY_PASSIVE, (uint16_t)(meta[5] | meta[6] << 8), &passive));
+    }
+    PP_TRY(pp_journal_read(j, KEY_SPECIAL, sp, SPECIAL_LEN));
+    PP_TRY(pp_special_days_decode(sp, SPECIAL_LEN, &special));
+    PP_TRY(pp_special_days_check(&special, &active));
+    t->active = active;
+    t->special = special;
+    t->passive_set = meta[2] != 0;
+    if (t->passive_set) {
+        t->passive = passive;
+    }
+    uint64_t act = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        act |= (uint64_t)meta[8 + i] << (8 * i);
+    }
+    t->activate_utc_ms = (int64_t)act;
     pp_tariff_invalidate(t);
     return PP_OK;
 }

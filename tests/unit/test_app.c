@@ -261,6 +261,48 @@ static void pulse_input_and_hour_counter(void **state)
     fx_free(x);
 }
 
+static void calendar_changes_survive_a_restart(void **state)
+{
+    (void)state;
+    fixture_t *x = fx_new();
+    x->cfg.tariff_preset = 1;
+    fx_open(x);
+    /* DLMS writes the four-band calendar as passive, activated at once, and
+     * a special day on Mon 30 Mar 2026. After a restart the meter still runs
+     * the four-band calendar: Mon 2026-03-02 18:00 CET = 17:00 UTC is the
+     * winter peak T3 (the day/night preset would give T1), and 30 March
+     * uses day profile 3 (weekend: T2 at 18:00 CEST = 16:00 UTC). */
+    pp_calendar_t four;
+    pp_special_days_t sp;
+    assert_int_equal(pp_calendar_preset(2, &four, &sp), PP_OK);
+    assert_int_equal(pp_app_set_passive_calendar(&x->app, &four, 0), PP_OK);
+    assert_int_equal(pp_app_activate_passive_calendar(&x->app), PP_OK);
+    sp.n = 1;
+    sp.entry[0] = (pp_cal_special_t){1, 2026, 3, 30, PP_CAL_ANY, 3};
+    assert_int_equal(pp_app_set_special_days(&x->app, &sp), PP_OK);
+    fx_open(x);
+    const int64_t mar2_17utc = 1772470800LL;
+    run(x, mar2_17utc, mar2_17utc, 0);
+    assert_int_equal(pp_app_tariff(&x->app), 3);
+    const int64_t mar30_16utc = 1774886400LL;
+    assert_int_equal(pp_app_on_clock_change(&x->app, mar2_17utc * 1000, mar30_16utc * 1000), PP_OK);
+    assert_int_equal(pp_app_tariff(&x->app), 2);
+    /* A new order code (Z13 002) wins over the stored changes */
+    x->cfg.tariff_preset = 2;
+    fx_open(x);
+    run(x, mar30_16utc, mar30_16utc, 0);
+    /* no special day now: a winter weekday (summer starts 1 April), peak T3 */
+    assert_int_equal(pp_app_tariff(&x->app), 3);
+    /* A broken calendar is refused and changes nothing */
+    four.day[0].action[1].tariff = 7;
+    assert_int_equal(pp_app_set_passive_calendar(&x->app, &four, 0), PP_ERR_RANGE);
+    /* Without a calendar source the writes are refused */
+    x->cfg.tariff_preset = 0;
+    fx_open(x);
+    assert_int_equal(pp_app_activate_passive_calendar(&x->app), PP_ERR_STATE);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +311,7 @@ int main(void)
         cmocka_unit_test(external_stops_by_input_and_command),
         cmocka_unit_test(tariff_switch_through_the_app),
         cmocka_unit_test(pulse_input_and_hour_counter),
+        cmocka_unit_test(calendar_changes_survive_a_restart),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);
 }

@@ -184,6 +184,14 @@ static void seasons_wrap_over_the_new_year(void **state)
     assert_int_equal(eval(&c, &sp, lt(2026, 4, 1, 3, 17, 0, 0)), 4);
     /* Thu 1 Oct 2026 17:00: winter again, T3 */
     assert_int_equal(eval(&c, &sp, lt(2026, 10, 1, 4, 17, 0, 0)), 3);
+    /* Seasons bound to years: 2027 summer, 2028 winter. In 2026 none has
+     * started: the earliest (summer 2027) holds; Feb 2028 is still in
+     * summer 2027; from 1 Oct 2028 winter. */
+    c.season[0].year = 2028;
+    c.season[1].year = 2027;
+    assert_int_equal(eval(&c, &sp, lt(2026, 2, 16, 1, 18, 0, 0)), 4);
+    assert_int_equal(eval(&c, &sp, lt(2028, 2, 14, 1, 18, 0, 0)), 4);
+    assert_int_equal(eval(&c, &sp, lt(2028, 10, 2, 1, 18, 0, 0)), 3);
 }
 
 static void dst_spring_forward(void **state)
@@ -317,6 +325,43 @@ static void broken_calendars_are_refused(void **state)
     assert_int_equal(pp_calendar_eval(&c, NULL, &bad, NULL), PP_ERR_ARG);
 }
 
+static void byte_forms_round_trip_and_refuse_garbage(void **state)
+{
+    (void)state;
+    pp_calendar_t c, d;
+    pp_special_days_t sp, sp2;
+    uint8_t buf[PP_CAL_BYTES_MAX];
+    assert_int_equal(pp_calendar_preset(2, &c, &sp), PP_OK);
+    int n = pp_calendar_encode(&c, buf, sizeof(buf));
+    /* "4BAND": 1+5 name, 3 counts; seasons 2 x (1+6 + 2+5 + 1+6) = 42;
+     * weeks 2 x (1+6 + 7) = 28; days 2 x (2 + 16) + (2 + 8) = 46 -> 125 */
+    assert_int_equal(n, 125);
+    assert_int_equal(pp_calendar_decode(buf, (size_t)n, &d), PP_OK);
+    assert_memory_equal(&c, &d, sizeof(c));
+    /* Every truncation is malformed, never a crash */
+    for (int len = 0; len < n; len++) {
+        assert_int_equal(pp_calendar_decode(buf, (size_t)len, &d), PP_ERR_MALFORMED);
+    }
+    assert_int_equal(pp_calendar_encode(&c, buf, 10), PP_ERR_NOSPACE);
+    /* A name longer than the limit, a count above the table size */
+    buf[0] = PP_CAL_NAME_MAX + 1;
+    assert_int_equal(pp_calendar_decode(buf, (size_t)n, &d), PP_ERR_MALFORMED);
+    buf[0] = 5;
+    buf[6] = PP_CAL_SEASONS + 1;
+    assert_int_equal(pp_calendar_decode(buf, (size_t)n, &d), PP_ERR_MALFORMED);
+    /* Well-formed bytes with a bad tariff are refused by the check */
+    assert_int_equal(pp_calendar_encode(&c, buf, sizeof(buf)), 125);
+    buf[124] = 9; /* last action's tariff */
+    assert_int_equal(pp_calendar_decode(buf, 125, &d), PP_ERR_RANGE);
+    /* Special days: 6 holidays -> 1 + 6 x 7 = 43 bytes */
+    assert_int_equal(pp_special_days_encode(&sp, buf, sizeof(buf)), 43);
+    assert_int_equal(pp_special_days_decode(buf, 43, &sp2), PP_OK);
+    assert_memory_equal(&sp, &sp2, sizeof(sp));
+    assert_int_equal(pp_special_days_decode(buf, 42, &sp2), PP_ERR_MALFORMED);
+    buf[0] = PP_CAL_SPECIAL_DAYS + 1;
+    assert_int_equal(pp_special_days_decode(buf, sizeof(buf), &sp2), PP_ERR_MALFORMED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +375,7 @@ int main(void)
         cmocka_unit_test(switches_at_the_exact_second),
         cmocka_unit_test(passive_calendar_activates_on_time),
         cmocka_unit_test(broken_calendars_are_refused),
+        cmocka_unit_test(byte_forms_round_trip_and_refuse_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
