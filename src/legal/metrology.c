@@ -256,33 +256,6 @@ static void thd_sample(pp_metrology_t *m, const pp_adc_block_t *b)
     }
 }
 
-/* ---- per-sample work ---- */
-
-static void accumulate(pp_metrology_t *m, const pp_adc_block_t *b)
-{
-    double c = m->osc_c, s = m->osc_s;
-    for (unsigned k = 0; k < PP_PHASES; k++) {
-        pp_metrology_sums_t *p = &m->ph[k];
-        int32_t u = b->code[k], i = b->code[3 + k];
-        p->su += u;
-        p->si += i;
-        p->suu += (int64_t)u * u;
-        p->sii += (int64_t)i * i;
-        p->sui += (int64_t)u * i;
-        p->fu_re += u * c;
-        p->fu_im += u * s;
-        p->fi_re += i * c;
-        p->fi_im += i * s;
-    }
-    double in = m->cfg.has_neutral
-                    ? (double)b->code[6] * m->cfg.scale[6]
-                    : m->nw[0] * b->code[3] + m->nw[1] * b->code[4] + m->nw[2] * b->code[5];
-    m->n_sum += in;
-    m->n_sq += in * in;
-    m->osc_c = c * m->rot_c - s * m->rot_s;
-    m->osc_s = s * m->rot_c + c * m->rot_s;
-}
-
 /* Single-bin DFT X = sum x[n] e^{-jwn} of x = a e^{jwn} + conj(a) e^{-jwn} + d
  * equals a N + conj(a) S2 + d S1 with S1, S2 known geometric sums; solving
  * for a removes the leakage of the image and of the DC over a non-whole
@@ -512,9 +485,10 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     start_thd_window(m, m->f_sec);
 }
 
-/* The common case, outside the THD window and between zero crossings: the
- * same sums as accumulate() kept in locals (registers). Stops before a sample
- * that fires a crossing event, which the general path then handles. */
+/* Per-sample sums: exact integer power sums, the single-bin DFT at the
+ * fundamental (recursive oscillator), the neutral; kept in locals (registers)
+ * for a run of samples. Also arms the crossing detector; stops before a
+ * sample that fires a crossing event, which slow_sample() then handles. */
 static size_t fast_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t n)
 {
     int64_t su[3], si[3], suu[3], sii[3], sui[3];
@@ -578,16 +552,16 @@ static size_t fast_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t n)
     return j;
 }
 
-/* One sample through every stage (crossing events, THD window). */
+/* One sample through every stage (crossing events, THD window). After
+ * crossing() has handled this sample's event, fast_run() cannot stop on it,
+ * so it adds the sample's sums. */
 static void slow_sample(pp_metrology_t *m, const pp_adc_block_t *b)
 {
     crossing(m, b->code[m->ref] - (int32_t)m->dc[m->ref]);
     if (m->thd_k < PP_METROLOGY_THD_N) {
         thd_sample(m, b);
     }
-    accumulate(m, b);
-    m->n++;
-    m->total_samples++;
+    (void)fast_run(m, b, 1);
 }
 
 int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
