@@ -121,6 +121,11 @@ pp_err_t pp_demand_stage_stop(pp_demand_t *d);
 /* Applies the after-stop state in RAM once the transaction committed. */
 void pp_demand_apply_stop(pp_demand_t *d);
 
+/* The stored form of one maximum (W, then time), little-endian. */
+#define PP_DEMAND_MAX_BYTES 12u
+void pp_demand_max_put(uint8_t *p, const pp_demand_max_t *m);
+void pp_demand_max_get(const uint8_t *p, pp_demand_max_t *m);
+
 const pp_demand_state_t *pp_demand_state(const pp_demand_t *d);
 /* The last closed period; NULL before the first. */
 const pp_demand_period_t *pp_demand_last(const pp_demand_t *d);

@@ -95,18 +95,6 @@ static pp_err_t save_state(pp_billing_t *b)
 
 /* ---- snapshot record ---- */
 
-static void put_max(uint8_t *p, const pp_demand_max_t *m)
-{
-    pp_le_put32(p, m->w);
-    pp_le_put64(p + 4, (uint64_t)m->utc_ms);
-}
-
-static void get_max(const uint8_t *p, pp_demand_max_t *m)
-{
-    m->w = pp_le_get32(p);
-    m->utc_ms = (int64_t)pp_le_get64(p + 4);
-}
-
 static void encode_snap(const pp_billing_snapshot_t *s, uint8_t *p)
 {
     memset(p, 0, PP_BILLING_SLOT);
@@ -129,12 +117,12 @@ static void encode_snap(const pp_billing_snapshot_t *s, uint8_t *p)
     for (unsigned i = 0; i < PP_TARIFFS; i++, e += 8) {
         pp_le_put64(e, s->r_plus_tariff_wh[i]);
     }
-    put_max(p + 156, &s->p_plus_max);
+    pp_demand_max_put(p + 156, &s->p_plus_max);
     pp_le_put64(p + 168, s->p_plus_max_acc);
-    put_max(p + 176, &s->p_plus_max_tariff[0]);
-    put_max(p + 188, &s->p_plus_max_tariff[1]);
-    put_max(p + 200, &s->s_plus_max);
-    put_max(p + 212, &s->s_minus_max);
+    pp_demand_max_put(p + 176, &s->p_plus_max_tariff[0]);
+    pp_demand_max_put(p + 188, &s->p_plus_max_tariff[1]);
+    pp_demand_max_put(p + 200, &s->s_plus_max);
+    pp_demand_max_put(p + 212, &s->s_minus_max);
     pp_le_put64(p + 224, s->p_plus_max_acc_tariff[0]);
     pp_le_put64(p + 232, s->p_plus_max_acc_tariff[1]);
     pp_le_put32(p + OFF_MAGIC, SNAP_MAGIC);
@@ -165,12 +153,12 @@ static pp_err_t decode_snap(const uint8_t *p, pp_billing_snapshot_t *s)
     for (unsigned i = 0; i < PP_TARIFFS; i++, e += 8) {
         s->r_plus_tariff_wh[i] = pp_le_get64(e);
     }
-    get_max(p + 156, &s->p_plus_max);
+    pp_demand_max_get(p + 156, &s->p_plus_max);
     s->p_plus_max_acc = pp_le_get64(p + 168);
-    get_max(p + 176, &s->p_plus_max_tariff[0]);
-    get_max(p + 188, &s->p_plus_max_tariff[1]);
-    get_max(p + 200, &s->s_plus_max);
-    get_max(p + 212, &s->s_minus_max);
+    pp_demand_max_get(p + 176, &s->p_plus_max_tariff[0]);
+    pp_demand_max_get(p + 188, &s->p_plus_max_tariff[1]);
+    pp_demand_max_get(p + 200, &s->s_plus_max);
+    pp_demand_max_get(p + 212, &s->s_minus_max);
     s->p_plus_max_acc_tariff[0] = pp_le_get64(p + 224);
     s->p_plus_max_acc_tariff[1] = pp_le_get64(p + 232);
     return PP_OK;

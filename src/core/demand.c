@@ -9,17 +9,17 @@
 #define KEY_STATE (PP_KEY_DEMAND_BASE + 0x00)
 #define KEY_OPEN (PP_KEY_DEMAND_BASE + 0x01)
 
-#define MAX_LEN 12u
+#define MAX_LEN PP_DEMAND_MAX_BYTES
 #define STATE_LEN ((PP_DEMAND_KINDS + PP_DEMAND_TARIFFS) * MAX_LEN + 8u * (1u + PP_DEMAND_TARIFFS) + 4u)
 #define OPEN_LEN (1u + 1u + 8u + 8u + 8u * PP_DEMAND_KINDS + 4u)
 
-static void put_max(uint8_t *p, const pp_demand_max_t *m)
+void pp_demand_max_put(uint8_t *p, const pp_demand_max_t *m)
 {
     pp_le_put32(p, m->w);
     pp_le_put64(p + 4, (uint64_t)m->utc_ms);
 }
 
-static void get_max(const uint8_t *p, pp_demand_max_t *m)
+void pp_demand_max_get(const uint8_t *p, pp_demand_max_t *m)
 {
     m->w = pp_le_get32(p);
     m->utc_ms = (int64_t)pp_le_get64(p + 4);
@@ -29,10 +29,10 @@ static void encode_state(const pp_demand_state_t *s, uint8_t *out)
 {
     uint8_t *p = out;
     for (unsigned k = 0; k < PP_DEMAND_KINDS; k++, p += MAX_LEN) {
-        put_max(p, &s->max[k]);
+        pp_demand_max_put(p, &s->max[k]);
     }
     for (unsigned t = 0; t < PP_DEMAND_TARIFFS; t++, p += MAX_LEN) {
-        put_max(p, &s->max_tariff[t]);
+        pp_demand_max_put(p, &s->max_tariff[t]);
     }
     pp_le_put64(p, s->acc_w);
     p += 8;
@@ -46,10 +46,10 @@ static void decode_state(const uint8_t *in, pp_demand_state_t *s)
 {
     const uint8_t *p = in;
     for (unsigned k = 0; k < PP_DEMAND_KINDS; k++, p += MAX_LEN) {
-        get_max(p, &s->max[k]);
+        pp_demand_max_get(p, &s->max[k]);
     }
     for (unsigned t = 0; t < PP_DEMAND_TARIFFS; t++, p += MAX_LEN) {
-        get_max(p, &s->max_tariff[t]);
+        pp_demand_max_get(p, &s->max_tariff[t]);
     }
     s->acc_w = pp_le_get64(p);
     p += 8;
