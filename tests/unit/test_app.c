@@ -303,6 +303,77 @@ static void calendar_changes_survive_a_restart(void **state)
     fx_free(x);
 }
 
+/* Every day {00:00 T1, 02:30 T2, 03:30 T3}: switch times inside the hours
+ * that DST removes or repeats. */
+static void dst_night_calendar(pp_calendar_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->n_seasons = 1;
+    c->season[0] = (pp_cal_season_t){{1, "S"}, PP_CAL_ANY_YEAR, 1, 1, 0, 0, 0, {1, "W"}};
+    c->n_weeks = 1;
+    c->week[0] = (pp_cal_week_t){{1, "W"}, {1, 1, 1, 1, 1, 1, 1}};
+    c->n_days = 1;
+    c->day[0].day_id = 1;
+    c->day[0].n_actions = 3;
+    c->day[0].action[0] = (pp_cal_action_t){0, 0, 0, 1};
+    c->day[0].action[1] = (pp_cal_action_t){2, 30, 0, 2};
+    c->day[0].action[2] = (pp_cal_action_t){3, 30, 0, 3};
+}
+
+/* Runs frames second by second over [from, to] and records each tariff
+ * change as (UTC second - from, new tariff). */
+static unsigned changes(fixture_t *x, int64_t from, int64_t to, int64_t out[][2], unsigned cap)
+{
+    unsigned n = 0, prev = 0;
+    pp_frame_t f;
+    memset(&f, 0, sizeof(f));
+    for (int64_t s = from; s <= to; s++) {
+        assert_int_equal(pp_app_on_frame(&x->app, &f, s * 1000), PP_OK);
+        unsigned t = pp_app_tariff(&x->app);
+        if (t != prev && n < cap) {
+            out[n][0] = s - from;
+            out[n][1] = t;
+            n++;
+        }
+        prev = t;
+    }
+    return n;
+}
+
+static void tariff_switches_across_both_dst_changes(void **state)
+{
+    (void)state;
+    pp_calendar_t cal;
+    dst_night_calendar(&cal);
+    fixture_t *x = fx_new();
+    x->cfg.calendar = &cal;
+    fx_open(x);
+    int64_t ch[8][2];
+    /* Sat 28 Mar 23:00 UTC (00:00 CET Sun 29 Mar) .. 03:00 UTC:
+     * T1 from the start; 01:00:00 UTC = 03:00:00 CEST (02:30 never
+     * happened): T2, i.e. +7200 s; 01:30:00 UTC = 03:30 CEST: T3, +9000 s. */
+    unsigned n = changes(x, 1774738800LL, 1774738800LL + 4 * 3600, ch, 8);
+    assert_int_equal(n, 3);
+    assert_true(ch[0][0] == 0 && ch[0][1] == 1);
+    assert_true(ch[1][0] == 7200 && ch[1][1] == 2);
+    assert_true(ch[2][0] == 9000 && ch[2][1] == 3);
+    /* Sat 24 Oct 23:00 UTC = 01:00 CEST Sun 25 Oct .. 03:00 UTC: after the
+     * clock change to it, T1 (01:00 CEST); 00:30 UTC = 02:30 CEST: T2
+     * (+5400 s); 01:00 UTC = 02:00 CET, the hour again: T1 (+7200 s); 01:30
+     * UTC = 02:30 CET: T2 (+9000 s); 02:30 UTC = 03:30 CET: T3 (+12600 s). */
+    const int64_t oct = 1792882800LL;
+    assert_int_equal(pp_app_on_clock_change(&x->app, (1774738800LL + 4 * 3600) * 1000, oct * 1000),
+                     PP_OK);
+    n = changes(x, oct + 1, oct + 4 * 3600, ch, 8);
+    assert_int_equal(n, 5);
+    assert_true(ch[0][0] == 0 && ch[0][1] == 1);
+    assert_true(ch[1][0] == 5400 - 1 && ch[1][1] == 2);
+    assert_true(ch[2][0] == 7200 - 1 && ch[2][1] == 1);
+    assert_true(ch[3][0] == 9000 - 1 && ch[3][1] == 2);
+    assert_true(ch[4][0] == 12600 - 1 && ch[4][1] == 3);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +383,7 @@ int main(void)
         cmocka_unit_test(tariff_switch_through_the_app),
         cmocka_unit_test(pulse_input_and_hour_counter),
         cmocka_unit_test(calendar_changes_survive_a_restart),
+        cmocka_unit_test(tariff_switches_across_both_dst_changes),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);
 }
