@@ -47,6 +47,7 @@ typedef struct pp_meter_config {
     uint8_t guek[16];
     uint8_t gak[16];
     const pp_calendar_t *calendar; /* Z13 from the host configuration; NULL: built-in */
+    const pp_special_days_t *special_days; /* with calendar */
     bool waveform;           /* metrology from port adc_read; else frames are pushed */
     pp_metrology_config_t metrology;
 } pp_meter_config_t;

@@ -43,6 +43,7 @@ static void app_config_from_codes(const pp_meter_config_t *cfg, pp_app_config_t 
     ac->pulse_unit = (pp_pulse_unit_t)sw->pulse_unit;
     ac->tariff_preset = sw->tariff_preset;
     ac->calendar = cfg->calendar;
+    ac->special_days = cfg->special_days;
 }
 
 static pp_err_t pulse_init(pp_meter_t *m)

@@ -1,12 +1,304 @@
-/* Placeholder until the 'run' subcommand lands; replaced by its module. */
+/* polyphase run: one virtual meter in real time (or N times faster) with its
+ * ports on TCP and pseudo-terminals, a live one-line reading, and a clean
+ * shutdown on Ctrl-C (everything committed to the NVM image). */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "host_port.h"
+#include "meter_setup.h"
+#include "net.h"
+#include "scenario.h"
+
+typedef struct run_opts {
+    const char *config;
+    const char *nvm;
+    const char *scenario;
+    double speed;
+    long duration_s;   /* 0: until Ctrl-C */
+    int port_offset;
+    int live;          /* -1 auto (a terminal), 0 off, 1 on */
+    int pty;           /* -1 from the config */
+    unsigned long long seed;
+} run_opts_t;
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: polyphase run [options]\n"
+            "Runs one virtual meter: DLMS/COSEM on the TCP wrapper and HDLC ports, IEC 62056-21\n"
+            "on the optical port, driven by a load scenario on the meter's clock.\n\n"
+            "  --config FILE     host configuration (default etc/polyphase.conf if present)\n"
+            "  --speed N         run the clock N times faster than real time (default: config)\n"
+            "  --nvm FILE        NVM image file (default: config nvm_image); 'none' = RAM only\n"
+            "  --scenario NAME   %s\n"
+            "  --seed N          scenario seed (default 1)\n"
+            "  --duration S      stop after S seconds of meter time\n"
+            "  --port-offset N   add N to every TCP port (several meters on one machine)\n"
+            "  --no-pty          no pseudo-terminals\n"
+            "  --live / --no-live  the one-line live reading (default: on a terminal)\n",
+            pp_scenario_names());
+}
+
+static int parse_args(int argc, char **argv, run_opts_t *o)
+{
+    *o = (run_opts_t){.live = -1, .pty = -1, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "--no-pty")) {
+            o->pty = 0;
+        } else if (!strcmp(a, "--live") || !strcmp(a, "--no-live")) {
+            o->live = !strcmp(a, "--live");
+        } else if (!v) {
+            fprintf(stderr, "polyphase run: unknown option or missing value: '%s'\n", a);
+            return -1;
+        } else if (!strcmp(a, "--config")) {
+            o->config = v, i++;
+        } else if (!strcmp(a, "--nvm")) {
+            o->nvm = v, i++;
+        } else if (!strcmp(a, "--scenario")) {
+            o->scenario = v, i++;
+        } else if (!strcmp(a, "--speed")) {
+            o->speed = strtod(v, &end), i++;
+            if (*end || o->speed < 1 || o->speed > 1e6) {
+                fprintf(stderr, "polyphase run: --speed '%s': a number from 1 to 1000000\n", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--seed")) {
+            o->seed = strtoull(v, &end, 10), i++;
+            if (*end) {
+                fprintf(stderr, "polyphase run: --seed '%s': a whole number\n", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--duration")) {
+            o->duration_s = strtol(v, &end, 10), i++;
+            if (*end || o->duration_s < 1) {
+                fprintf(stderr, "polyphase run: --duration '%s': seconds, at least 1\n", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--port-offset")) {
+            o->port_offset = (int)strtol(v, &end, 10), i++;
+            if (*end || o->port_offset < 0 || o->port_offset > 60000) {
+                fprintf(stderr, "polyphase run: --port-offset '%s': 0..60000\n", v);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "polyphase run: unknown option '%s' (see --help)\n", a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+typedef struct run_ctx {
+    pp_meter_t *meter;
+    pp_host_port_t hp;
+    pp_net_t *net;
+    pp_scenario_t scenario;
+    pp_powerstep_t ps;
+    int64_t next_frame_ms; /* RTC time at which the next frame is due */
+} run_ctx_t;
+
+static void net_open(void *owner, pp_channel_t ch, unsigned conn)
+{
+    run_ctx_t *r = owner;
+    if (pp_meter_open(r->meter, ch, conn) != PP_OK) {
+        pp_net_close(r->net, ch, conn); /* all connection slots busy */
+    }
+}
+
+static void net_data(void *owner, pp_channel_t ch, unsigned conn, const uint8_t *d, size_t n)
+{
+    run_ctx_t *r = owner;
+    (void)pp_meter_receive(r->meter, ch, conn, d, n);
+}
+
+static void net_close(void *owner, pp_channel_t ch, unsigned conn)
+{
+    pp_meter_close(((run_ctx_t *)owner)->meter, ch, conn);
+}
+
+static int open_ports(run_ctx_t *r, const pp_hostcfg_t *hc, const run_opts_t *o)
+{
+    char err[256];
+    const struct { pp_channel_t ch; uint16_t port; const char *what; } tcp[] = {
+        {PP_CH_DLMS_WRAPPER, hc->wrapper_tcp_port, "DLMS/COSEM TCP-UDP wrapper (IEC 62056-47)"},
+        {PP_CH_DLMS_HDLC, hc->hdlc_tcp_port, "DLMS/COSEM HDLC over TCP (IEC 62056-46)"},
+        {PP_CH_OPTICAL, hc->optical_tcp_port, "optical port, IEC 62056-21 (mode E -> HDLC)"},
+    };
+    char type[PP_ORDERCODE_TYPE_TEXT], sw[PP_ORDERCODE_SW_TEXT];
+    pp_ordercode_print_type(&hc->type, type, sizeof type);
+    pp_ordercode_print_sw(&hc->sw, sw, sizeof sw);
+    printf("Polyphase virtual meter %s%s\n  type %s, software %s\n", hc->manufacturer,
+           hc->meter_number, type, sw);
+    for (size_t i = 0; i < sizeof tcp / sizeof tcp[0]; i++) {
+        if (!tcp[i].port) {
+            continue;
+        }
+        int p = pp_net_listen_tcp(r->net, r, tcp[i].ch, "127.0.0.1",
+                                  (uint16_t)(tcp[i].port + o->port_offset), err, sizeof err);
+        if (p < 0) {
+            fprintf(stderr, "polyphase run: %s\n", err);
+            return -1;
+        }
+        printf("  tcp 127.0.0.1:%-5d %s\n", p, tcp[i].what);
+    }
+    if (o->pty == 0 || (o->pty < 0 && !hc->pty)) {
+        return 0;
+    }
+    const struct { pp_channel_t ch; const char *name; const char *what; } ptys[] = {
+        {PP_CH_DLMS_HDLC, "hdlc", "DLMS/COSEM HDLC (serial)"},
+        {PP_CH_OPTICAL, "optical", "optical port, IEC 62056-21 (serial)"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/tmp/polyphase-%s-%s", hc->meter_number, ptys[i].name);
+        if (pp_net_open_pty(r->net, r, ptys[i].ch, path, err, sizeof err) < 0) {
+            fprintf(stderr, "polyphase run: %s\n", err);
+            return -1;
+        }
+        printf("  pty %-19s %s\n", path, ptys[i].what);
+    }
+    return 0;
+}
+
+/* One frame per second of meter time from the scenario, in power-step mode. */
+static void feed_frames(run_ctx_t *r)
+{
+    int64_t now;
+    r->hp.port.rtc_get(r->hp.port.ctx, &now);
+    int burst = 0;
+    while (now >= r->next_frame_ms && burst++ < 100000) {
+        pp_tariff_time_t lt;
+        int64_t second = r->next_frame_ms - 1000;
+        pp_meter_local_time(r->meter, second, &lt);
+        int64_t local_s = second / 1000 + (int64_t)r->meter->cfg.sw.gmt_offset_minutes * 60;
+        pp_powerstep_load_t load;
+        pp_scenario_load(&r->scenario, local_s, &load);
+        pp_frame_t f;
+        pp_powerstep_frame(&r->ps, &load, &f);
+        pp_meter_push_frame(r->meter, &f);
+        pp_meter_task(r->meter);
+        r->next_frame_ms += 1000;
+    }
+}
+
+static void live_line(run_ctx_t *r)
+{
+    const pp_meter_t *m = r->meter;
+    pp_tariff_time_t t;
+    pp_meter_local_time(m, m->status.utc_ms, &t);
+    double kwh = (double)pp_app_energy_wh(&m->app, PP_REG_A_PLUS, PP_REG_TOTAL) / 1000.0;
+    double kwh_out = (double)pp_app_energy_wh(&m->app, PP_REG_A_MINUS, PP_REG_TOTAL) / 1000.0;
+    printf("\r%04u-%02u-%02u %02u:%02u:%02u  A+ %10.3f kWh  A- %9.3f kWh  P %8.1f W  T%u  "
+           "U %5.1f %5.1f %5.1f V  links %u ",
+           t.year, t.month, t.day, t.hour, t.minute, t.second, kwh, kwh_out, m->frame.p_w,
+           pp_app_tariff(&m->app), m->frame.phase[0].u_rms_v, m->frame.phase[1].u_rms_v,
+           m->frame.phase[2].u_rms_v, pp_net_open_connections(r->net));
+    fflush(stdout);
+}
+
+static int setup(run_ctx_t *r, const run_opts_t *o, pp_hostcfg_t *hc, pp_meter_setup_t *ms)
+{
+    char err[PP_HOSTCFG_MESSAGE_MAX];
+    pp_hostcfg_defaults(hc);
+    const char *cfg = o->config ? o->config : (access("etc/polyphase.conf", R_OK) == 0
+                                                   ? "etc/polyphase.conf" : NULL);
+    if (cfg && pp_hostcfg_load(hc, cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
+        return 2;
+    }
+    if (pp_meter_setup_from_hostcfg(ms, hc, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
+        return 2;
+    }
+    const char *scen = o->scenario ? o->scenario : hc->scenario;
+    if (pp_scenario_init(&r->scenario, scen, o->seed, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
+        return 2;
+    }
+    double speed = o->speed > 0 ? o->speed : (hc->speed > 0 ? hc->speed : 1);
+    pp_host_port_init(&r->hp, PP_HOST_CLOCK_REAL, speed, pp_host_utc_now_ms());
+    const char *nvm = o->nvm ? o->nvm : hc->nvm_image;
+    if (pp_host_port_attach_nvm(&r->hp, strcmp(nvm, "none") ? nvm : NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
 
 int pp_cli_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "polyphase run: not available in this build yet\n");
-    return 2;
+    run_opts_t o;
+    if (parse_args(argc, argv, &o) < 0) {
+        return 2;
+    }
+    static pp_hostcfg_t hc;
+    static pp_meter_setup_t ms;
+    run_ctx_t r = {0};
+    int rc = setup(&r, &o, &hc, &ms);
+    if (rc) {
+        return rc;
+    }
+    r.meter = calloc(1, sizeof *r.meter);
+    pp_net_callbacks_t cb = {.on_open = net_open, .on_data = net_data, .on_close = net_close};
+    r.net = pp_net_new(&cb);
+    pp_host_port_attach_net(&r.hp, r.net);
+    pp_err_t err = pp_meter_init(r.meter, &r.hp.port, &ms.cfg);
+    if (err != PP_OK) {
+        fprintf(stderr, "polyphase run: the meter did not start: %s\n", pp_strerror(err));
+        return 1;
+    }
+    if (open_ports(&r, &hc, &o) < 0) {
+        return 1;
+    }
+    printf("  nvm %s, scenario %s, speed %gx; Ctrl-C stops\n", o.nvm ? o.nvm : hc.nvm_image,
+           o.scenario ? o.scenario : hc.scenario, r.hp.speed);
+    fflush(stdout);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    pp_powerstep_init(&r.ps);
+    r.hp.port.rtc_get(r.hp.port.ctx, &r.next_frame_ms);
+    r.next_frame_ms = (r.next_frame_ms / 1000 + 1) * 1000;
+    int64_t start = r.next_frame_ms;
+    int live = o.live >= 0 ? o.live : isatty(STDOUT_FILENO);
+    uint64_t last_live = 0;
+    while (!g_stop) {
+        pp_net_poll(r.net, r.hp.speed > 50 ? 0 : 5);
+        feed_frames(&r);
+        pp_meter_task(r.meter);
+        uint64_t mono = r.hp.port.monotonic_ms(r.hp.port.ctx);
+        if (live && mono - last_live >= (uint64_t)(250 * r.hp.speed)) {
+            live_line(&r);
+            last_live = mono;
+        }
+        if (o.duration_s && r.next_frame_ms - start >= o.duration_s * 1000) {
+            break;
+        }
+    }
+    err = pp_meter_power_fail(r.meter);
+    printf("%s\npolyphase run: stopped; %llu frames, NVM %s\n", live ? "" : "",
+           (unsigned long long)r.meter->status.frames,
+           err == PP_OK ? "committed" : pp_strerror(err));
+    pp_net_free(r.net);
+    pp_host_port_close(&r.hp);
+    free(r.meter);
+    return err == PP_OK ? 0 : 1;
 }

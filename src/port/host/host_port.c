@@ -1,0 +1,261 @@
+#include "host_port.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host_crypto.h"
+#include "polyphase/nvm_layout.h"
+
+#define NVM_HEADER_LEN 4096u
+#define NVM_MAGIC "POLYPHASE-NVM-1\n"
+#define NVM_PAGE 256u
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int64_t pp_host_utc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t host_monotonic_ms(void *ctx)
+{
+    pp_host_port_t *hp = ctx;
+    if (hp->clock_mode == PP_HOST_CLOCK_VIRTUAL) {
+        return hp->virtual_ms;
+    }
+    return (uint64_t)((double)(mono_ns() - hp->origin_ns) / 1e6 * hp->speed);
+}
+
+static pp_err_t host_rtc_get(void *ctx, int64_t *utc_ms)
+{
+    pp_host_port_t *hp = ctx;
+    *utc_ms = hp->utc_origin_ms + (int64_t)host_monotonic_ms(hp) + hp->rtc_offset_ms;
+    return PP_OK;
+}
+
+static pp_err_t host_rtc_set(void *ctx, int64_t utc_ms)
+{
+    pp_host_port_t *hp = ctx;
+    hp->rtc_offset_ms = utc_ms - hp->utc_origin_ms - (int64_t)host_monotonic_ms(hp);
+    return PP_OK;
+}
+
+static pp_err_t host_stream_write(void *ctx, pp_channel_t ch, unsigned conn,
+                                  const uint8_t *src, size_t len)
+{
+    pp_host_port_t *hp = ctx;
+    return hp->net ? pp_net_write(hp->net, ch, conn, src, len) : PP_ERR_NOT_FOUND;
+}
+
+static void host_stream_close(void *ctx, pp_channel_t ch, unsigned conn)
+{
+    pp_host_port_t *hp = ctx;
+    if (hp->net) {
+        pp_net_close(hp->net, ch, conn);
+    }
+}
+
+static pp_err_t host_stream_set_baud(void *ctx, pp_channel_t ch, unsigned conn, uint32_t baud)
+{
+    (void)ctx; (void)ch; (void)conn; (void)baud; /* TCP and pty carry any baud rate */
+    return PP_OK;
+}
+
+static void host_relay_set(void *ctx, bool connected)
+{
+    ((pp_host_port_t *)ctx)->relay_connected = connected;
+}
+
+static void host_output_set(void *ctx, pp_output_t out, bool on)
+{
+    pp_host_port_t *hp = ctx;
+    if (on && !hp->output_level[out]) {
+        hp->output_pulses[out]++;
+    }
+    hp->output_level[out] = on;
+}
+
+static void host_display_show(void *ctx, const pp_display_frame_t *frame)
+{
+    ((pp_host_port_t *)ctx)->display = *frame;
+}
+
+static uint32_t host_inputs_get(void *ctx)
+{
+    return ((pp_host_port_t *)ctx)->inputs;
+}
+
+static void host_log(void *ctx, pp_log_level_t level, const char *module, const char *text)
+{
+    static const char *const LEVEL[] = {"error", "warn", "info", "debug", "trace"};
+    pp_host_port_t *hp = ctx;
+    if (level > hp->log_level) {
+        return;
+    }
+    FILE *out = hp->log ? hp->log : stderr;
+    fprintf(out, "%s%s%s: %s: %s\n", hp->tag, hp->tag[0] ? " " : "", LEVEL[level], module, text);
+}
+
+static pp_err_t host_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len)
+{
+    pp_host_port_t *hp = ctx;
+    if (addr > hp->port.nvm.size || len > hp->port.nvm.size - addr) {
+        return PP_ERR_NVM;
+    }
+    memcpy(dst, hp->nvm_map + NVM_HEADER_LEN + addr, len);
+    return PP_OK;
+}
+
+static pp_err_t host_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
+{
+    pp_host_port_t *hp = ctx;
+    const uint32_t page = hp->port.nvm.page_size;
+    if (addr > hp->port.nvm.size || len > hp->port.nvm.size - addr ||
+        (len > 0 && addr / page != (addr + len - 1) / page)) {
+        return PP_ERR_NVM;
+    }
+    memcpy(hp->nvm_map + NVM_HEADER_LEN + addr, src, len);
+    return PP_OK;
+}
+
+static void nvm_header(char *h, uint32_t size, uint32_t page)
+{
+    memset(h, 0, NVM_HEADER_LEN);
+    snprintf(h, NVM_HEADER_LEN, "%ssize=%u\npage=%u\nerase=0\n", NVM_MAGIC, size, page);
+}
+
+/* Maps the image; creates it (erased) when absent. */
+static int map_image(pp_host_port_t *hp, const char *path, char *err, size_t errlen)
+{
+    const size_t len = NVM_HEADER_LEN + PP_NVM_TOTAL_SIZE;
+    char want[NVM_HEADER_LEN];
+    nvm_header(want, PP_NVM_TOTAL_SIZE, NVM_PAGE);
+    int fd = open(path, O_RDWR | O_CREAT, 0644);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: cannot open the NVM image: %s", path, strerror(errno));
+        return -1;
+    }
+    bool fresh = st.st_size == 0;
+    if (fresh && ftruncate(fd, (off_t)len) < 0) {
+        snprintf(err, errlen, "%s: cannot size the NVM image: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!fresh && (size_t)st.st_size != len) {
+        snprintf(err, errlen, "%s: not a Polyphase NVM image of %u bytes (file has %lld bytes); "
+                 "move it away or choose another nvm_image", path, PP_NVM_TOTAL_SIZE,
+                 (long long)st.st_size);
+        close(fd);
+        return -1;
+    }
+    uint8_t *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        snprintf(err, errlen, "%s: cannot map the NVM image: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (fresh) {
+        memcpy(map, want, NVM_HEADER_LEN);
+        memset(map + NVM_HEADER_LEN, 0xFF, PP_NVM_TOTAL_SIZE);
+    } else if (memcmp(map, want, NVM_HEADER_LEN) != 0) {
+        snprintf(err, errlen, "%s: NVM image header does not match this build's geometry "
+                 "(%u bytes, %u-byte pages)", path, PP_NVM_TOTAL_SIZE, NVM_PAGE);
+        munmap(map, len);
+        close(fd);
+        return -1;
+    }
+    hp->nvm_fd = fd;
+    hp->nvm_map = map;
+    hp->nvm_map_len = len;
+    return 0;
+}
+
+int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, char *err, size_t errlen)
+{
+    if (path) {
+        if (map_image(hp, path, err, errlen) < 0) {
+            return -1;
+        }
+    } else {
+        hp->nvm_map_len = NVM_HEADER_LEN + PP_NVM_TOTAL_SIZE;
+        hp->nvm_map = malloc(hp->nvm_map_len);
+        if (!hp->nvm_map) {
+            snprintf(err, errlen, "out of memory for the NVM");
+            return -1;
+        }
+        memset(hp->nvm_map + NVM_HEADER_LEN, 0xFF, PP_NVM_TOTAL_SIZE);
+        hp->nvm_fd = -1;
+    }
+    hp->port.nvm = (pp_nvm_geometry_t){.size = PP_NVM_TOTAL_SIZE, .page_size = NVM_PAGE,
+                                       .erase_size = 0, .erased_value = 0xFF,
+                                       .endurance_cycles = 100000};
+    hp->port.nvm_read = host_nvm_read;
+    hp->port.nvm_write = host_nvm_write;
+    return 0;
+}
+
+void pp_host_port_close(pp_host_port_t *hp)
+{
+    if (hp->nvm_map && hp->nvm_fd >= 0) {
+        msync(hp->nvm_map, hp->nvm_map_len, MS_SYNC);
+        munmap(hp->nvm_map, hp->nvm_map_len);
+        close(hp->nvm_fd);
+    } else {
+        free(hp->nvm_map);
+    }
+    hp->nvm_map = NULL;
+}
+
+void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double speed,
+                       int64_t utc_start_ms)
+{
+    memset(hp, 0, sizeof *hp);
+    hp->nvm_fd = -1;
+    hp->clock_mode = mode;
+    hp->speed = speed > 0 ? speed : 1.0;
+    hp->origin_ns = mono_ns();
+    hp->utc_origin_ms = utc_start_ms;
+    hp->log_level = PP_LOG_INFO;
+    hp->port = (pp_port_t){
+        .ctx = hp,
+        .monotonic_ms = host_monotonic_ms,
+        .rtc_get = host_rtc_get,
+        .rtc_set = host_rtc_set,
+        .rng_fill = pp_host_rng_fill,
+        .gcm_encrypt = pp_host_gcm_encrypt,
+        .gcm_decrypt = pp_host_gcm_decrypt,
+        .sha256 = pp_host_sha256,
+        .stream_write = host_stream_write,
+        .stream_set_baud = host_stream_set_baud,
+        .stream_close = host_stream_close,
+        .relay_set = host_relay_set,
+        .output_set = host_output_set,
+        .display_show = host_display_show,
+        .inputs_get = host_inputs_get,
+        .log = host_log,
+    };
+}
+
+void pp_host_port_attach_net(pp_host_port_t *hp, pp_net_t *net)
+{
+    hp->net = net;
+}
+
+void pp_host_port_advance(pp_host_port_t *hp, uint64_t ms)
+{
+    hp->virtual_ms += ms;
+}

@@ -1,0 +1,59 @@
+/* The virtual meter's port: POSIX clocks (real time, N times faster, or a
+ * virtual clock the caller advances), an NVM image file, Mbed TLS crypto,
+ * kernel entropy, TCP/pty streams, and host-side state for the outputs,
+ * inputs and display so the CLI and front panel can show them. */
+#ifndef PP_HOST_PORT_H
+#define PP_HOST_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "net.h"
+#include "polyphase/port.h"
+
+typedef enum pp_host_clock_mode {
+    PP_HOST_CLOCK_REAL = 0,   /* wall-clock pace times speed */
+    PP_HOST_CLOCK_VIRTUAL = 1 /* advanced only by pp_host_port_advance() */
+} pp_host_clock_mode_t;
+
+typedef struct pp_host_port {
+    pp_port_t port;
+    pp_net_t *net;          /* may be NULL (offline simulation) */
+    uint8_t *nvm_map;       /* mapped image file: header + NVM bytes */
+    size_t nvm_map_len;
+    int nvm_fd;
+    pp_host_clock_mode_t clock_mode;
+    double speed;
+    uint64_t origin_ns;     /* CLOCK_MONOTONIC at start */
+    int64_t utc_origin_ms;  /* RTC at start */
+    uint64_t virtual_ms;
+    int64_t rtc_offset_ms;  /* set by rtc_set */
+    uint32_t inputs;        /* PP_IN_* levels, set by the front end */
+    bool relay_connected;
+    bool output_level[PP_OUT_COUNT];
+    uint64_t output_pulses[PP_OUT_COUNT];
+    pp_display_frame_t display;
+    pp_log_level_t log_level;
+    FILE *log;              /* default stderr */
+    char tag[32];           /* prefix of log lines (meter number in a fleet) */
+} pp_host_port_t;
+
+/* Fills hp->port. utc_start_ms: RTC at start (e.g. now, or a scenario start).
+ * speed: 1 real time, N faster (ignored in virtual mode). The NVM and net
+ * are attached separately. */
+void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double speed,
+                       int64_t utc_start_ms);
+void pp_host_port_attach_net(pp_host_port_t *hp, pp_net_t *net);
+/* Opens (or creates) the NVM image at path: a header naming the geometry,
+ * then the NVM bytes, mapped shared so every write is in the page cache at
+ * once (a killed process loses nothing it wrote). A file of another geometry
+ * or not an image is refused. NULL path: RAM only. Message in err. */
+int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, char *err, size_t errlen);
+void pp_host_port_close(pp_host_port_t *hp);
+/* Virtual clock: moves monotonic time and the RTC forward. */
+void pp_host_port_advance(pp_host_port_t *hp, uint64_t ms);
+/* Wall-clock UTC now, in ms. */
+int64_t pp_host_utc_now_ms(void);
+
+#endif
