@@ -95,6 +95,12 @@ typedef struct pp_app {
 pp_err_t pp_app_init(pp_app_t *app, const pp_port_t *port, pp_journal_t *journal,
                      const pp_app_clock_t *clock, const pp_app_config_t *cfg);
 
+/* utc_ms value for a frame while the RTC has no valid time: registers and
+ * counters still count (in the tariff last in force), demand and the
+ * debiting schedule wait for a valid time, quality info says "clock
+ * invalid". */
+#define PP_APP_TIME_INVALID INT64_MIN
+
 /* One frame; inputs are read from the port (tariff inputs, pulse input,
  * debiting stop input). Journal errors are counted and flagged in the quality
  * info, never fatal: RAM values stay right and the next change retries. */

@@ -219,10 +219,27 @@ static uint32_t poll_inputs(pp_app_t *app, uint32_t inputs)
     return pulses;
 }
 
+static pp_err_t frame_without_time(pp_app_t *app, const pp_frame_t *f, uint32_t inputs)
+{
+    app->stats.frames++;
+    pp_err_t rc = note_error(app, pp_billing_add_quality(&app->billing, PP_QI_CLOCK_INVALID), PP_OK);
+    rc = note_error(app, pp_registers_add(&app->regs, f, app->tariff.current), rc);
+    rc = note_error(app, pp_counters_on_second(&app->counters, poll_inputs(app, inputs)), rc);
+    if (app->tariff.cfg.source != PP_TARIFF_CALENDAR) {
+        (void)pp_tariff_update(&app->tariff, 0, NULL, inputs); /* inputs need no time */
+    }
+    pp_tariff_invalidate(&app->tariff);
+    app->next_local_check_ms = INT64_MIN;
+    return rc;
+}
+
 pp_err_t pp_app_on_frame(pp_app_t *app, const pp_frame_t *f, int64_t utc_ms)
 {
     PP_VERIFY(app != NULL && f != NULL, PP_ERR_ARG);
     uint32_t inputs = app->port->inputs_get ? app->port->inputs_get(app->port->ctx) : 0;
+    if (utc_ms == PP_APP_TIME_INVALID) {
+        return frame_without_time(app, f, inputs);
+    }
     if (app->last_utc_ms == INT64_MIN && pp_tariff_needs_local(&app->tariff, utc_ms)) {
         /* First frame after start: its second needs the tariff too. */
         pp_tariff_time_t l;

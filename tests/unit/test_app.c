@@ -374,6 +374,33 @@ static void tariff_switches_across_both_dst_changes(void **state)
     fx_free(x);
 }
 
+static void frames_without_a_valid_clock(void **state)
+{
+    (void)state;
+    fixture_t *x = fx_new();
+    fx_open(x);
+    run(x, FEB28_22UTC + 1, FEB28_22UTC + 100, 3600);
+    /* 3600 s without time across what would be the 1 March stop: energy
+     * still counts, no stop, quality says why; the stop comes with the
+     * first valid time (23:30:00 UTC = 00:30 CET 1 March). */
+    pp_frame_t f;
+    memset(&f, 0, sizeof(f));
+    f.total.a_plus_uwh = 1000000;
+    for (int i = 0; i < 3600; i++) {
+        assert_int_equal(pp_app_on_frame(&x->app, &f, PP_APP_TIME_INVALID), PP_OK);
+    }
+    assert_int_equal(pp_app_energy_wh(&x->app, PP_REG_A_PLUS, PP_REG_TOTAL), 3700);
+    assert_int_equal(pp_app_stop_counter(&x->app), 0);
+    assert_true(pp_app_quality(&x->app) & PP_QI_CLOCK_INVALID);
+    run(x, FEB28_22UTC + 5400, FEB28_22UTC + 5400, 3600);
+    assert_int_equal(pp_app_stop_counter(&x->app), 1);
+    pp_billing_snapshot_t s;
+    assert_int_equal(pp_app_snapshot(&x->app, 0, &s), PP_OK);
+    assert_true(s.quality & PP_QI_CLOCK_INVALID);
+    assert_int_equal(s.energy_wh[PP_REG_A_PLUS], 3700);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +411,7 @@ int main(void)
         cmocka_unit_test(pulse_input_and_hour_counter),
         cmocka_unit_test(calendar_changes_survive_a_restart),
         cmocka_unit_test(tariff_switches_across_both_dst_changes),
+        cmocka_unit_test(frames_without_a_valid_clock),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);
 }
