@@ -401,6 +401,49 @@ static void frames_without_a_valid_clock(void **state)
     fx_free(x);
 }
 
+static void debiting_on_the_28th_in_leap_and_common_years(void **state)
+{
+    (void)state;
+    fixture_t *x = fx_new();
+    x->cfg.billing.day = 28;
+    fx_open(x);
+    /* Windows of 20 s around local midnight (CET = UTC+1 on all these
+     * dates; DST starts on 31 Mar 2024 and 30 Mar 2025), reached by setting
+     * the clock. Expected, by hand:
+     *  2024-02-27 23:59:50 -> stop at 2024-02-28 00:00:00 (period Feb 2024)
+     *  2024-02-28 23:59:50 -> 29 Feb: no stop
+     *  2024-03-27 23:59:50 -> stop at 2024-03-28 00:00:00 (Mar 2024)
+     *  2025-02-27 23:59:50 -> the jump skipped 28 Apr 2024 .. 28 Jan 2025:
+     *     one stop at the jump (Jan 2025), then 2025-02-28 00:00:00 (Feb)
+     *  2025-03-27 23:59:50 -> stop at 2025-03-28 00:00:00 (Mar 2025) */
+    static const struct { int64_t t; unsigned stops_before, stops_after; } win[] = {
+        {1709074790LL, 0, 1}, {1709161190LL, 1, 1}, {1711580390LL, 1, 2},
+        {1740697190LL, 3, 4}, {1743116390LL, 4, 5}};
+    int64_t last = 0;
+    for (unsigned i = 0; i < 5; i++) {
+        if (i > 0) {
+            assert_int_equal(pp_app_on_clock_change(&x->app, last * 1000, win[i].t * 1000), PP_OK);
+        }
+        run(x, win[i].t + 1, win[i].t + 9, 360);
+        assert_int_equal(pp_app_stop_counter(&x->app), win[i].stops_before);
+        run(x, win[i].t + 10, win[i].t + 20, 360);
+        assert_int_equal(pp_app_stop_counter(&x->app), win[i].stops_after);
+        last = win[i].t + 20;
+    }
+    static const struct { int64_t utc; int32_t period; } want[] = {
+        {1743116400LL, 2025 * 12 + 2}, {1740697200LL, 2025 * 12 + 1},
+        {1740697190LL, 2025 * 12 + 0}, {1711580400LL, 2024 * 12 + 2},
+        {1709074800LL, 2024 * 12 + 1}};
+    for (uint32_t i = 0; i < 5; i++) {
+        pp_billing_snapshot_t s;
+        assert_int_equal(pp_app_snapshot(&x->app, i, &s), PP_OK);
+        assert_int_equal(s.utc_ms, want[i].utc * 1000);
+        assert_int_equal(s.period_id, want[i].period);
+        assert_int_equal(s.stop_counter, 5 - i);
+    }
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +455,7 @@ int main(void)
         cmocka_unit_test(calendar_changes_survive_a_restart),
         cmocka_unit_test(tariff_switches_across_both_dst_changes),
         cmocka_unit_test(frames_without_a_valid_clock),
+        cmocka_unit_test(debiting_on_the_28th_in_leap_and_common_years),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);
 }
