@@ -126,6 +126,11 @@ uint64_t pp_app_tariff_wh(const pp_app_t *app, pp_reg_tariff_kind_t k, unsigned 
 int8_t pp_app_energy_scaler(const pp_app_t *app);
 const pp_demand_state_t *pp_app_demand(const pp_app_t *app);
 const pp_demand_period_t *pp_app_last_period(const pp_app_t *app);
+/* Average power of the open demand period so far over the nominal period. */
+uint32_t pp_app_current_demand_w(const pp_app_t *app, pp_demand_kind_t k);
+/* The next scheduled debiting date after the last local time seen; false
+ * when external only or no local time was seen yet. */
+bool pp_app_next_debiting_date(const pp_app_t *app, int *year, int *month, int *day);
 uint32_t pp_app_hour_counter(const pp_app_t *app);
 uint32_t pp_app_stop_counter(const pp_app_t *app);
 uint32_t pp_app_threshold_counter(const pp_app_t *app);

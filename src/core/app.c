@@ -366,6 +366,20 @@ const pp_demand_period_t *pp_app_last_period(const pp_app_t *app)
     return pp_demand_last(&app->demand);
 }
 
+uint32_t pp_app_current_demand_w(const pp_app_t *app, pp_demand_kind_t k)
+{
+    return pp_demand_current_w(&app->demand, k);
+}
+
+bool pp_app_next_debiting_date(const pp_app_t *app, int *year, int *month, int *day)
+{
+    if (!app->have_local) {
+        return false;
+    }
+    return pp_billing_next_date(&app->billing.cfg, app->local.year, app->local.month,
+                                app->local.day, year, month, day);
+}
+
 uint32_t pp_app_hour_counter(const pp_app_t *app)
 {
     return app->counters.hours;

@@ -98,6 +98,12 @@ static void debiting_at_local_midnight_across_dst(void **state)
      * 22:15:00 UTC, holds P+max (a later equal value is not a new maximum). */
     run(x, FEB28_22UTC + 1, FEB28_22UTC + 3599, 3600);
     assert_int_equal(pp_app_stop_counter(&x->app), 0);
+    int y, m, d;
+    assert_true(pp_app_next_debiting_date(&x->app, &y, &m, &d));
+    assert_true(y == 2026 && m == 3 && d == 1);
+    /* 23:00 UTC minus 1 s: the open period (22:45, 23:00] measured 899 s of
+     * 3600 W: 899e6 uWh * 3600 / 900e6 = 3596 W so far */
+    assert_int_equal(pp_app_current_demand_w(&x->app, PP_DEMAND_P_PLUS), 3596);
     run(x, FEB28_22UTC + 3600, FEB28_22UTC + 3600, 3600);
     assert_int_equal(pp_app_stop_counter(&x->app), 1);
     pp_billing_snapshot_t s;
