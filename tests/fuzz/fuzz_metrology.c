@@ -11,10 +11,12 @@
 
 static void check_frame(const pp_frame_t *f)
 {
-    const float *v = &f->phase[0].u_rms_v;
     for (unsigned k = 0; k < PP_PHASES; k++) {
-        v = &f->phase[k].u_rms_v;
-        for (unsigned j = 0; j < 14; j++) { /* the float fields up to u_rms_max_v */
+        const pp_phase_frame_t *p = &f->phase[k];
+        const float v[12] = {p->u_rms_v, p->i_rms_a, p->p_w, p->q_var, p->s_va, p->pf,
+                             p->thd_u_pct, p->thd_i_pct, p->angle_u_deg, p->angle_ui_deg,
+                             p->u_rms_min_v, p->u_rms_max_v};
+        for (unsigned j = 0; j < 12; j++) {
             if (!isfinite(v[j])) {
                 abort();
             }
