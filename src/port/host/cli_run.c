@@ -8,10 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "host_port.h"
-#include "meter_setup.h"
-#include "net.h"
-#include "scenario.h"
+#include "vmeter.h"
 
 typedef struct run_opts {
     const char *config;
@@ -106,35 +103,7 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
     return 0;
 }
 
-typedef struct run_ctx {
-    pp_meter_t *meter;
-    pp_host_port_t hp;
-    pp_net_t *net;
-    pp_scenario_t scenario;
-    pp_powerstep_t ps;
-    int64_t next_frame_ms; /* RTC time at which the next frame is due */
-} run_ctx_t;
-
-static void net_open(void *owner, pp_channel_t ch, unsigned conn)
-{
-    run_ctx_t *r = owner;
-    if (pp_meter_open(r->meter, ch, conn) != PP_OK) {
-        pp_net_close(r->net, ch, conn); /* all connection slots busy */
-    }
-}
-
-static void net_data(void *owner, pp_channel_t ch, unsigned conn, const uint8_t *d, size_t n)
-{
-    run_ctx_t *r = owner;
-    (void)pp_meter_receive(r->meter, ch, conn, d, n);
-}
-
-static void net_close(void *owner, pp_channel_t ch, unsigned conn)
-{
-    pp_meter_close(((run_ctx_t *)owner)->meter, ch, conn);
-}
-
-static int open_ports(run_ctx_t *r, const pp_hostcfg_t *hc, const run_opts_t *o)
+static int open_ports(pp_vmeter_t *v, pp_net_t *net, const pp_hostcfg_t *hc, const run_opts_t *o)
 {
     char err[256];
     const struct { pp_channel_t ch; uint16_t port; const char *what; } tcp[] = {
@@ -151,7 +120,7 @@ static int open_ports(run_ctx_t *r, const pp_hostcfg_t *hc, const run_opts_t *o)
         if (!tcp[i].port) {
             continue;
         }
-        int p = pp_net_listen_tcp(r->net, r, tcp[i].ch, "127.0.0.1",
+        int p = pp_net_listen_tcp(net, v, tcp[i].ch, "127.0.0.1",
                                   (uint16_t)(tcp[i].port + o->port_offset), err, sizeof err);
         if (p < 0) {
             fprintf(stderr, "polyphase run: %s\n", err);
@@ -169,7 +138,7 @@ static int open_ports(run_ctx_t *r, const pp_hostcfg_t *hc, const run_opts_t *o)
     for (size_t i = 0; i < 2; i++) {
         char path[128];
         snprintf(path, sizeof path, "/tmp/polyphase-%s-%s", hc->meter_number, ptys[i].name);
-        if (pp_net_open_pty(r->net, r, ptys[i].ch, path, err, sizeof err) < 0) {
+        if (pp_net_open_pty(net, v, ptys[i].ch, path, err, sizeof err) < 0) {
             fprintf(stderr, "polyphase run: %s\n", err);
             return -1;
         }
@@ -178,30 +147,9 @@ static int open_ports(run_ctx_t *r, const pp_hostcfg_t *hc, const run_opts_t *o)
     return 0;
 }
 
-/* One frame per second of meter time from the scenario, in power-step mode. */
-static void feed_frames(run_ctx_t *r)
+static void live_line(const pp_vmeter_t *v, const pp_net_t *net)
 {
-    int64_t now;
-    r->hp.port.rtc_get(r->hp.port.ctx, &now);
-    int burst = 0;
-    while (now >= r->next_frame_ms && burst++ < 100000) {
-        pp_tariff_time_t lt;
-        int64_t second = r->next_frame_ms - 1000;
-        pp_meter_local_time(r->meter, second, &lt);
-        int64_t local_s = second / 1000 + (int64_t)r->meter->cfg.sw.gmt_offset_minutes * 60;
-        pp_powerstep_load_t load;
-        pp_scenario_load(&r->scenario, local_s, &load);
-        pp_frame_t f;
-        pp_powerstep_frame(&r->ps, &load, &f);
-        pp_meter_push_frame(r->meter, &f);
-        pp_meter_task(r->meter);
-        r->next_frame_ms += 1000;
-    }
-}
-
-static void live_line(run_ctx_t *r)
-{
-    const pp_meter_t *m = r->meter;
+    const pp_meter_t *m = v->meter;
     pp_tariff_time_t t;
     pp_meter_local_time(m, m->status.utc_ms, &t);
     double kwh = (double)pp_app_energy_wh(&m->app, PP_REG_A_PLUS, PP_REG_TOTAL) / 1000.0;
@@ -210,11 +158,11 @@ static void live_line(run_ctx_t *r)
            "U %5.1f %5.1f %5.1f V  links %u ",
            t.year, t.month, t.day, t.hour, t.minute, t.second, kwh, kwh_out, m->frame.p_w,
            pp_app_tariff(&m->app), m->frame.phase[0].u_rms_v, m->frame.phase[1].u_rms_v,
-           m->frame.phase[2].u_rms_v, pp_net_open_connections(r->net));
+           m->frame.phase[2].u_rms_v, pp_net_open_connections(net));
     fflush(stdout);
 }
 
-static int setup(run_ctx_t *r, const run_opts_t *o, pp_hostcfg_t *hc, pp_meter_setup_t *ms)
+static int load_config(const run_opts_t *o, pp_hostcfg_t *hc)
 {
     char err[PP_HOSTCFG_MESSAGE_MAX];
     pp_hostcfg_defaults(hc);
@@ -222,23 +170,7 @@ static int setup(run_ctx_t *r, const run_opts_t *o, pp_hostcfg_t *hc, pp_meter_s
                                                    ? "etc/polyphase.conf" : NULL);
     if (cfg && pp_hostcfg_load(hc, cfg, err, sizeof err) < 0) {
         fprintf(stderr, "polyphase run: %s\n", err);
-        return 2;
-    }
-    if (pp_meter_setup_from_hostcfg(ms, hc, err, sizeof err) < 0) {
-        fprintf(stderr, "polyphase run: %s\n", err);
-        return 2;
-    }
-    const char *scen = o->scenario ? o->scenario : hc->scenario;
-    if (pp_scenario_init(&r->scenario, scen, o->seed, err, sizeof err) < 0) {
-        fprintf(stderr, "polyphase run: %s\n", err);
-        return 2;
-    }
-    double speed = o->speed > 0 ? o->speed : (hc->speed > 0 ? hc->speed : 1);
-    pp_host_port_init(&r->hp, PP_HOST_CLOCK_REAL, speed, pp_host_utc_now_ms());
-    const char *nvm = o->nvm ? o->nvm : hc->nvm_image;
-    if (pp_host_port_attach_nvm(&r->hp, strcmp(nvm, "none") ? nvm : NULL, err, sizeof err) < 0) {
-        fprintf(stderr, "polyphase run: %s\n", err);
-        return 1;
+        return -1;
     }
     return 0;
 }
@@ -246,59 +178,44 @@ static int setup(run_ctx_t *r, const run_opts_t *o, pp_hostcfg_t *hc, pp_meter_s
 int pp_cli_run(int argc, char **argv)
 {
     run_opts_t o;
-    if (parse_args(argc, argv, &o) < 0) {
+    static pp_hostcfg_t hc;
+    static pp_vmeter_t v;
+    char err[PP_HOSTCFG_MESSAGE_MAX];
+    if (parse_args(argc, argv, &o) < 0 || load_config(&o, &hc) < 0) {
         return 2;
     }
-    static pp_hostcfg_t hc;
-    static pp_meter_setup_t ms;
-    run_ctx_t r = {0};
-    int rc = setup(&r, &o, &hc, &ms);
-    if (rc) {
-        return rc;
+    double speed = o.speed > 0 ? o.speed : (hc.speed > 0 ? hc.speed : 1);
+    const char *nvm = o.nvm ? o.nvm : hc.nvm_image;
+    const char *scenario = o.scenario ? o.scenario : hc.scenario;
+    pp_net_t *net = pp_net_new(&pp_vmeter_net_callbacks);
+    if (pp_vmeter_start(&v, &hc, strcmp(nvm, "none") ? nvm : NULL, scenario, o.seed, speed,
+                        pp_host_utc_now_ms(), net, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
+        return 2;
     }
-    r.meter = calloc(1, sizeof *r.meter);
-    pp_net_callbacks_t cb = {.on_open = net_open, .on_data = net_data, .on_close = net_close};
-    r.net = pp_net_new(&cb);
-    pp_host_port_attach_net(&r.hp, r.net);
-    pp_err_t err = pp_meter_init(r.meter, &r.hp.port, &ms.cfg);
-    if (err != PP_OK) {
-        fprintf(stderr, "polyphase run: the meter did not start: %s\n", pp_strerror(err));
+    if (open_ports(&v, net, &hc, &o) < 0) {
         return 1;
     }
-    if (open_ports(&r, &hc, &o) < 0) {
-        return 1;
-    }
-    printf("  nvm %s, scenario %s, speed %gx; Ctrl-C stops\n", o.nvm ? o.nvm : hc.nvm_image,
-           o.scenario ? o.scenario : hc.scenario, r.hp.speed);
+    printf("  nvm %s, scenario %s, speed %gx; Ctrl-C stops\n", nvm, scenario, speed);
     fflush(stdout);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    pp_powerstep_init(&r.ps);
-    r.hp.port.rtc_get(r.hp.port.ctx, &r.next_frame_ms);
-    r.next_frame_ms = (r.next_frame_ms / 1000 + 1) * 1000;
-    int64_t start = r.next_frame_ms;
     int live = o.live >= 0 ? o.live : isatty(STDOUT_FILENO);
     uint64_t last_live = 0;
-    while (!g_stop) {
-        pp_net_poll(r.net, r.hp.speed > 50 ? 0 : 5);
-        feed_frames(&r);
-        pp_meter_task(r.meter);
-        uint64_t mono = r.hp.port.monotonic_ms(r.hp.port.ctx);
-        if (live && mono - last_live >= (uint64_t)(250 * r.hp.speed)) {
-            live_line(&r);
+    while (!g_stop && !(o.duration_s && pp_vmeter_elapsed_s(&v) >= o.duration_s)) {
+        pp_net_poll(net, speed > 50 ? 0 : 5);
+        pp_vmeter_step(&v);
+        uint64_t mono = v.hp.port.monotonic_ms(v.hp.port.ctx);
+        if (live && mono - last_live >= (uint64_t)(250 * speed)) {
+            live_line(&v, net);
             last_live = mono;
         }
-        if (o.duration_s && r.next_frame_ms - start >= o.duration_s * 1000) {
-            break;
-        }
     }
-    err = pp_meter_power_fail(r.meter);
-    printf("%s\npolyphase run: stopped; %llu frames, NVM %s\n", live ? "" : "",
-           (unsigned long long)r.meter->status.frames,
-           err == PP_OK ? "committed" : pp_strerror(err));
-    pp_net_free(r.net);
-    pp_host_port_close(&r.hp);
-    free(r.meter);
-    return err == PP_OK ? 0 : 1;
+    unsigned long long frames = (unsigned long long)v.meter->status.frames;
+    pp_err_t rc = pp_vmeter_stop(&v);
+    printf("%spolyphase run: stopped; %llu frames, NVM %s\n", live ? "\n" : "", frames,
+           rc == PP_OK ? "committed" : pp_strerror(rc));
+    pp_net_free(net);
+    return rc == PP_OK ? 0 : 1;
 }
