@@ -303,35 +303,37 @@ pp_err_t pp_xdlms_initiate_req_decode(const uint8_t *apdu, size_t len, pp_xdlms_
     return finish(&rd);
 }
 
+/* qos, version, conformance, max PDU: common to request and response */
+static pp_err_t put_initiate_common(pp_axdr_wr_t *wr, bool has_qos, int8_t qos, uint8_t version,
+                                    uint32_t conformance, uint16_t max_pdu)
+{
+    PP_TRY(put_qos(wr, has_qos, qos));
+    PP_TRY(put_u8(wr, version));
+    PP_TRY(put_conformance(wr, conformance));
+    return put_u16(wr, max_pdu);
+}
+
+static pp_err_t put_initiate_req(pp_axdr_wr_t *wr, const pp_xdlms_initiate_req_t *in)
+{
+    PP_TRY(put_u8(wr, PP_APDU_INITIATE_REQUEST));
+    if (in->dedicated_key) {
+        PP_TRY(put_u8(wr, 1));
+        PP_TRY(put_os(wr, in->dedicated_key, in->dedicated_key_len));
+    } else {
+        PP_TRY(put_u8(wr, 0));
+    }
+    /* canonical: the DEFAULT TRUE of response-allowed is not encoded */
+    static const uint8_t not_allowed[2] = {1, 0};
+    PP_TRY(in->response_allowed ? put_u8(wr, 0) : put_head(wr, not_allowed, 2));
+    return put_initiate_common(wr, in->has_qos, in->qos, in->dlms_version, in->conformance,
+                               in->max_pdu);
+}
+
 int pp_xdlms_initiate_req_encode(const pp_xdlms_initiate_req_t *in, uint8_t *out, size_t cap)
 {
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_u8(&wr, PP_APDU_INITIATE_REQUEST);
-    if (rc == PP_OK && in->dedicated_key) {
-        rc = put_u8(&wr, 1);
-        if (rc == PP_OK) {
-            rc = put_os(&wr, in->dedicated_key, in->dedicated_key_len);
-        }
-    } else if (rc == PP_OK) {
-        rc = put_u8(&wr, 0);
-    }
-    if (rc == PP_OK) { /* canonical: the default TRUE is not encoded */
-        rc = in->response_allowed ? put_u8(&wr, 0) : put_head(&wr, (const uint8_t[]){1, 0}, 2);
-    }
-    if (rc == PP_OK) {
-        rc = put_qos(&wr, in->has_qos, in->qos);
-    }
-    if (rc == PP_OK) {
-        rc = put_u8(&wr, in->dlms_version);
-    }
-    if (rc == PP_OK) {
-        rc = put_conformance(&wr, in->conformance);
-    }
-    if (rc == PP_OK) {
-        rc = put_u16(&wr, in->max_pdu);
-    }
-    return done(&wr, rc);
+    return done(&wr, put_initiate_req(&wr, in));
 }
 
 pp_err_t pp_xdlms_initiate_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_initiate_resp_t *out)
@@ -347,27 +349,19 @@ pp_err_t pp_xdlms_initiate_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms
     return finish(&rd);
 }
 
+static pp_err_t put_initiate_resp(pp_axdr_wr_t *wr, const pp_xdlms_initiate_resp_t *in)
+{
+    PP_TRY(put_u8(wr, PP_APDU_INITIATE_RESPONSE));
+    PP_TRY(put_initiate_common(wr, in->has_qos, in->qos, in->dlms_version, in->conformance,
+                               in->max_pdu));
+    return put_u16(wr, in->vaa_name);
+}
+
 int pp_xdlms_initiate_resp_encode(const pp_xdlms_initiate_resp_t *in, uint8_t *out, size_t cap)
 {
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_u8(&wr, PP_APDU_INITIATE_RESPONSE);
-    if (rc == PP_OK) {
-        rc = put_qos(&wr, in->has_qos, in->qos);
-    }
-    if (rc == PP_OK) {
-        rc = put_u8(&wr, in->dlms_version);
-    }
-    if (rc == PP_OK) {
-        rc = put_conformance(&wr, in->conformance);
-    }
-    if (rc == PP_OK) {
-        rc = put_u16(&wr, in->max_pdu);
-    }
-    if (rc == PP_OK) {
-        rc = put_u16(&wr, in->vaa_name);
-    }
-    return done(&wr, rc);
+    return done(&wr, put_initiate_resp(&wr, in));
 }
 
 pp_err_t pp_xdlms_cse_decode(const uint8_t *apdu, size_t len, pp_xdlms_cse_t *out)
@@ -431,21 +425,22 @@ static pp_err_t put_list(pp_axdr_wr_t *wr, const pp_xdlms_list_t *l)
     return pp_axdr_put_raw(wr, l->ptr, l->len);
 }
 
+static pp_err_t put_get_req(pp_axdr_wr_t *wr, const pp_xdlms_get_req_t *in)
+{
+    PP_TRY(put_service_head(wr, PP_APDU_GET_REQUEST, in->type, in->iidp));
+    switch (in->type) {
+    case PP_GET_REQ_NORMAL: return pp_xdlms_put_attr_sel(wr, &in->item);
+    case PP_GET_REQ_NEXT: return put_u32(wr, in->block_number);
+    case PP_GET_REQ_WITH_LIST: return put_list(wr, &in->list);
+    default: return PP_ERR_ARG;
+    }
+}
+
 int pp_xdlms_get_req_encode(const pp_xdlms_get_req_t *in, uint8_t *out, size_t cap)
 {
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_service_head(&wr, PP_APDU_GET_REQUEST, in->type, in->iidp);
-    if (rc != PP_OK) {
-        return rc;
-    }
-    switch (in->type) {
-    case PP_GET_REQ_NORMAL: rc = pp_xdlms_put_attr_sel(&wr, &in->item); break;
-    case PP_GET_REQ_NEXT: rc = put_u32(&wr, in->block_number); break;
-    case PP_GET_REQ_WITH_LIST: rc = put_list(&wr, &in->list); break;
-    default: rc = PP_ERR_ARG; break;
-    }
-    return done(&wr, rc);
+    return done(&wr, put_get_req(&wr, in));
 }
 
 /* choice 00 + tail (Data or raw octet string) | 01 dar */
@@ -604,43 +599,29 @@ pp_err_t pp_xdlms_set_req_decode(const uint8_t *apdu, size_t len, pp_xdlms_set_r
     return finish(&rd);
 }
 
+static pp_err_t put_set_req(pp_axdr_wr_t *wr, const pp_xdlms_set_req_t *in)
+{
+    PP_TRY(put_service_head(wr, PP_APDU_SET_REQUEST, in->type, in->iidp));
+    switch (in->type) {
+    case PP_SET_REQ_NORMAL:
+        PP_TRY(pp_xdlms_put_attr_sel(wr, &in->item));
+        return pp_axdr_put_raw(wr, in->value, in->value_len);
+    case PP_SET_REQ_FIRST_DATABLOCK: PP_TRY(pp_xdlms_put_attr_sel(wr, &in->item)); break;
+    case PP_SET_REQ_DATABLOCK: break;
+    case PP_SET_REQ_WITH_LIST:
+        PP_TRY(put_list(wr, &in->list));
+        return put_list(wr, &in->values);
+    case PP_SET_REQ_WITH_LIST_FIRST_DATABLOCK: PP_TRY(put_list(wr, &in->list)); break;
+    default: return PP_ERR_ARG;
+    }
+    return put_block_sa(wr, in->last_block, in->block_number, in->raw, in->raw_len);
+}
+
 int pp_xdlms_set_req_encode(const pp_xdlms_set_req_t *in, uint8_t *out, size_t cap)
 {
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_service_head(&wr, PP_APDU_SET_REQUEST, in->type, in->iidp);
-    if (rc != PP_OK) {
-        return rc;
-    }
-    bool block = false;
-    switch (in->type) {
-    case PP_SET_REQ_NORMAL:
-        rc = pp_xdlms_put_attr_sel(&wr, &in->item);
-        if (rc == PP_OK) {
-            rc = pp_axdr_put_raw(&wr, in->value, in->value_len);
-        }
-        break;
-    case PP_SET_REQ_FIRST_DATABLOCK:
-        rc = pp_xdlms_put_attr_sel(&wr, &in->item);
-        block = true;
-        break;
-    case PP_SET_REQ_DATABLOCK: block = true; break;
-    case PP_SET_REQ_WITH_LIST:
-        rc = put_list(&wr, &in->list);
-        if (rc == PP_OK) {
-            rc = put_list(&wr, &in->values);
-        }
-        break;
-    case PP_SET_REQ_WITH_LIST_FIRST_DATABLOCK:
-        rc = put_list(&wr, &in->list);
-        block = true;
-        break;
-    default: rc = PP_ERR_ARG; break;
-    }
-    if (rc == PP_OK && block) {
-        rc = put_block_sa(&wr, in->last_block, in->block_number, in->raw, in->raw_len);
-    }
-    return done(&wr, rc);
+    return done(&wr, put_set_req(&wr, in));
 }
 
 static pp_err_t get_dar_list(pp_axdr_rd_t *rd, pp_xdlms_list_t *l)
@@ -670,30 +651,29 @@ pp_err_t pp_xdlms_set_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_set_
     return finish(&rd);
 }
 
-int pp_xdlms_set_resp_encode(const pp_xdlms_set_resp_t *in, uint8_t *out, size_t cap)
+static pp_err_t put_set_resp(pp_axdr_wr_t *wr, const pp_xdlms_set_resp_t *in)
 {
-    pp_axdr_wr_t wr;
-    pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_service_head(&wr, PP_APDU_SET_RESPONSE, in->type, in->iidp);
-    if (rc != PP_OK) {
-        return rc;
-    }
     bool with_list = in->type == PP_SET_RESP_LAST_DATABLOCK_WITH_LIST ||
                      in->type == PP_SET_RESP_WITH_LIST;
     bool with_block = in->type == PP_SET_RESP_DATABLOCK || in->type == PP_SET_RESP_LAST_DATABLOCK ||
                       in->type == PP_SET_RESP_LAST_DATABLOCK_WITH_LIST;
     PP_VERIFY(in->type >= PP_SET_RESP_NORMAL && in->type <= PP_SET_RESP_WITH_LIST, PP_ERR_ARG);
     PP_VERIFY(!with_list || in->results.len == in->results.count, PP_ERR_ARG);
+    PP_TRY(put_service_head(wr, PP_APDU_SET_RESPONSE, in->type, in->iidp));
     if (in->type == PP_SET_RESP_NORMAL || in->type == PP_SET_RESP_LAST_DATABLOCK) {
-        rc = put_u8(&wr, in->result);
+        PP_TRY(put_u8(wr, in->result));
     }
-    if (rc == PP_OK && with_list) {
-        rc = put_list(&wr, &in->results);
+    if (with_list) {
+        PP_TRY(put_list(wr, &in->results));
     }
-    if (rc == PP_OK && with_block) {
-        rc = put_u32(&wr, in->block_number);
-    }
-    return done(&wr, rc);
+    return with_block ? put_u32(wr, in->block_number) : PP_OK;
+}
+
+int pp_xdlms_set_resp_encode(const pp_xdlms_set_resp_t *in, uint8_t *out, size_t cap)
+{
+    pp_axdr_wr_t wr;
+    pp_axdr_wr_init(&wr, out, cap);
+    return done(&wr, put_set_resp(&wr, in));
 }
 
 /* ---- ACTION ------------------------------------------------------------- */
@@ -727,37 +707,27 @@ pp_err_t pp_xdlms_action_req_decode(const uint8_t *apdu, size_t len, pp_xdlms_ac
     return finish(&rd);
 }
 
+static pp_err_t put_action_req(pp_axdr_wr_t *wr, const pp_xdlms_action_req_t *in)
+{
+    PP_TRY(put_service_head(wr, PP_APDU_ACTION_REQUEST, in->type, in->iidp));
+    switch (in->type) {
+    case PP_ACTION_REQ_NORMAL:
+        PP_TRY(pp_xdlms_put_attr(wr, &in->method));
+        PP_TRY(put_u8(wr, in->params ? 1 : 0));
+        return in->params ? pp_axdr_put_raw(wr, in->params, in->params_len) : PP_OK;
+    case PP_ACTION_REQ_NEXT_PBLOCK: return put_u32(wr, in->block_number);
+    case PP_ACTION_REQ_WITH_FIRST_PBLOCK: PP_TRY(pp_xdlms_put_attr(wr, &in->method)); break;
+    case PP_ACTION_REQ_WITH_PBLOCK: break;
+    default: return PP_ERR_ARG;
+    }
+    return put_block_sa(wr, in->last_block, in->block_number, in->raw, in->raw_len);
+}
+
 int pp_xdlms_action_req_encode(const pp_xdlms_action_req_t *in, uint8_t *out, size_t cap)
 {
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
-    pp_err_t rc = put_service_head(&wr, PP_APDU_ACTION_REQUEST, in->type, in->iidp);
-    if (rc != PP_OK) {
-        return rc;
-    }
-    switch (in->type) {
-    case PP_ACTION_REQ_NORMAL:
-        rc = pp_xdlms_put_attr(&wr, &in->method);
-        if (rc == PP_OK) {
-            rc = put_u8(&wr, in->params ? 1 : 0);
-        }
-        if (rc == PP_OK && in->params) {
-            rc = pp_axdr_put_raw(&wr, in->params, in->params_len);
-        }
-        break;
-    case PP_ACTION_REQ_NEXT_PBLOCK: rc = put_u32(&wr, in->block_number); break;
-    case PP_ACTION_REQ_WITH_FIRST_PBLOCK:
-        rc = pp_xdlms_put_attr(&wr, &in->method);
-        if (rc == PP_OK) {
-            rc = put_block_sa(&wr, in->last_block, in->block_number, in->raw, in->raw_len);
-        }
-        break;
-    case PP_ACTION_REQ_WITH_PBLOCK:
-        rc = put_block_sa(&wr, in->last_block, in->block_number, in->raw, in->raw_len);
-        break;
-    default: rc = PP_ERR_ARG; break;
-    }
-    return done(&wr, rc);
+    return done(&wr, put_action_req(&wr, in));
 }
 
 pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_action_resp_t *out)

@@ -67,6 +67,12 @@ static void check_bytes(const char *list, const char *key, const pp_acse_bytes_t
     assert_memory_equal(got->ptr, want, (size_t)n);
 }
 
+typedef union acse_any {
+    pp_acse_aarq_t aarq;
+    pp_acse_aare_t aare;
+    pp_acse_release_t rel;
+} acse_any_t;
+
 typedef int (*encode_fn)(const void *in, uint8_t *out, size_t cap);
 
 static int enc_aarq(const void *in, uint8_t *out, size_t cap) { return pp_acse_aarq_encode(in, out, cap); }
@@ -108,11 +114,7 @@ static void check_valid(const pp_vec_case_t *c, void *arg)
     uint8_t apdu[256];
     int n = pp_vec_hex(c->field[1], apdu, sizeof apdu);
     assert_true(n > 0);
-    union {
-        pp_acse_aarq_t aarq;
-        pp_acse_aare_t aare;
-        pp_acse_release_t rel;
-    } d;
+    acse_any_t d;
     pp_err_t rc = decode_any(kind, apdu, (size_t)n, &d);
     if (rc != PP_OK) {
         fail_msg("%s:%u: decode gave %d", c->file, c->line, rc);
@@ -170,11 +172,7 @@ static void check_bad(const pp_vec_case_t *c, void *arg)
     uint8_t apdu[256];
     int n = pp_vec_hex(c->field[1], apdu, sizeof apdu);
     assert_true(n > 0);
-    union {
-        pp_acse_aarq_t aarq;
-        pp_acse_aare_t aare;
-        pp_acse_release_t rel;
-    } d;
+    acse_any_t d;
     pp_err_t rc = decode_any(c->field[0], apdu, (size_t)n, &d);
     if (rc != err_by_name(c->field[2])) {
         fail_msg("%s:%u: decode gave %d, expected %s", c->file, c->line, rc, c->field[2]);
