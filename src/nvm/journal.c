@@ -6,8 +6,9 @@
  *   bytes before it. A segment's seq is taken from the same counter as its
  *   records, so every record in it has a larger seq; stale records left from
  *   the segment's previous use (EEPROMs are not erased) are rejected by that.
- *   record (12 B + payload): u16 type<<12 | len, u16 key, u32 seq, payload,
- *   CRC-32 of everything before it. Types: plain (committed by itself), txn
+ *   record (12 B + payload): type<<4 | len>>8, len & 0xFF (so the first byte
+ *   is never 0x00 or 0xFF), u16 key, u32 seq, payload, CRC-32 of everything
+ *   before it. Types: plain (committed by itself), txn
  *   (staged; counts only when followed by its commit), commit (key = number
  *   of txn records directly before it, which have consecutive seqs).
  *
@@ -15,7 +16,15 @@
  * decrease, then replays those segments oldest first; in each, records are
  * read until the first one that is torn, CRC-bad or not newer than the one
  * before. Replaying superseded (already compacted) segments is harmless: their
- * records are older than the copies and are overwritten in the index. */
+ * records are older than the copies and are overwritten in the index.
+ *
+ * Flash cannot reprogram a torn record, so after one the writer leaves one
+ * erased byte and goes on; the scanner, on a bad record in a flash segment,
+ * resyncs at the next erased -> programmed byte boundary. EEPROM simply
+ * overwrites the torn record.
+ *
+ * Two free segments are kept in reserve so that compaction always has a
+ * fresh destination, even after a cut in the middle of a compaction. */
 #include "polyphase/journal.h"
 
 #include <string.h>
@@ -30,7 +39,8 @@ enum {
     REC_OVERHEAD = 12,
     REC_MAX = REC_OVERHEAD + PP_JOURNAL_MAX_RECORD,
     TXN_MAX = PP_JOURNAL_MAX_STAGED * REC_MAX + REC_OVERHEAD,
-    MIN_SEGS = 4,
+    RESERVE = 2,
+    MIN_SEGS = RESERVE + 3,
     T_PLAIN = 1,
     T_TXN = 2,
     T_COMMIT = 3
@@ -231,7 +241,8 @@ static pp_err_t record_write(pp_journal_t *j, uint8_t *rec, unsigned type, uint1
 {
     uint32_t n = REC_OVERHEAD + (uint32_t)len;
     PP_VERIFY(room(j, n), PP_ERR_INTERNAL);
-    put16(rec, (uint16_t)(type << 12 | len));
+    rec[0] = (uint8_t)(type << 4 | (unsigned)len >> 8);
+    rec[1] = (uint8_t)len;
     put16(rec + 2, key);
     put32(rec + 4, j->seq);
     put32(rec + REC_HDR + len, pp_crc32(rec, REC_HDR + (size_t)len));
@@ -255,8 +266,8 @@ static pp_err_t record_load(const pp_journal_t *j, const pp_journal_index_entry_
                             uint8_t *rec)
 {
     PP_TRY(nvm_get(j, e->addr - REC_HDR, rec, REC_OVERHEAD + (uint32_t)e->len));
-    uint16_t tl = get16(rec);
-    PP_VERIFY((tl & 0x0FFFu) == e->len && get16(rec + 2) == e->key, PP_ERR_CORRUPT);
+    PP_VERIFY((((rec[0] & 0x0Fu) << 8) | rec[1]) == e->len && get16(rec + 2) == e->key,
+              PP_ERR_CORRUPT);
     PP_VERIFY(get32(rec + REC_HDR + e->len) == pp_crc32(rec, REC_HDR + (size_t)e->len),
               PP_ERR_CORRUPT);
     return PP_OK;
@@ -285,17 +296,25 @@ static pp_err_t gc_tail(pp_journal_t *j)
     return PP_OK;
 }
 
-/* Makes the head able to take n bytes in one piece, keeping one free
- * segment in reserve so that compaction itself always has room. */
-static pp_err_t make_room(pp_journal_t *j, uint32_t n)
+static pp_err_t ensure_free(pp_journal_t *j, uint16_t want)
 {
-    if (room(j, n)) {
-        return PP_OK;
-    }
-    for (unsigned guard = 0; free_segs(j) < 2; guard++) {
+    for (unsigned guard = 0; free_segs(j) < want; guard++) {
         PP_VERIFY(guard <= 2u * j->nseg, PP_ERR_NOSPACE);
         PP_TRY(gc_tail(j));
     }
+    return PP_OK;
+}
+
+/* Makes the head able to take n bytes in one piece. The reserve is restored
+ * first (it may be short after recovering from a cut during compaction)
+ * while the head still has room for the copies. */
+static pp_err_t make_room(pp_journal_t *j, uint32_t n)
+{
+    PP_TRY(ensure_free(j, RESERVE));
+    if (room(j, n)) {
+        return PP_OK;
+    }
+    PP_TRY(ensure_free(j, RESERVE + 1));
     if (room(j, n)) {
         return PP_OK;
     }
@@ -374,6 +393,28 @@ static pp_err_t apply_record(pp_journal_t *j, scan_t *sc, unsigned type, uint16_
     return PP_OK;
 }
 
+/* Flash only: the next offset after off where an erased byte is followed by
+ * a programmed one (where the writer resumed after a torn record), or 0. */
+static pp_err_t resync(const pp_journal_t *j, uint32_t a0, uint32_t off, uint32_t *next)
+{
+    uint8_t buf[64];
+    const uint8_t erased = j->port->nvm.erased_value;
+    int prev_erased = 0;
+    *next = 0;
+    for (uint32_t pos = off; pos < j->seg_size; pos += sizeof buf) {
+        uint32_t n = j->seg_size - pos < sizeof buf ? j->seg_size - pos : sizeof buf;
+        PP_TRY(nvm_get(j, a0 + pos, buf, n));
+        for (uint32_t i = 0; i < n; i++) {
+            if (prev_erased && buf[i] != erased && pos + i > off) {
+                *next = pos + i;
+                return PP_OK;
+            }
+            prev_erased = buf[i] == erased;
+        }
+    }
+    return PP_OK;
+}
+
 /* Replays one segment; *end is the offset after its last good record. */
 static pp_err_t scan_segment(pp_journal_t *j, scan_t *sc, uint16_t s, uint32_t seg_seq,
                              uint32_t *end)
@@ -383,47 +424,61 @@ static pp_err_t scan_segment(pp_journal_t *j, scan_t *sc, uint16_t s, uint32_t s
     uint8_t rec[REC_MAX];
     sc->np = 0;
     sc->last_seq = seg_seq;
+    *end = off;
     while (off + REC_OVERHEAD <= j->seg_size) {
+        int good = 0;
+        uint16_t len = 0;
         PP_TRY(nvm_get(j, a0 + off, rec, REC_HDR));
-        const uint16_t tl = get16(rec);
-        const unsigned type = tl >> 12;
-        const uint16_t len = tl & 0x0FFFu;
-        if (type < T_PLAIN || type > T_COMMIT || len > PP_JOURNAL_MAX_RECORD ||
-            off + REC_OVERHEAD + len > j->seg_size) {
+        const unsigned type = rec[0] >> 4;
+        len = (uint16_t)(((rec[0] & 0x0Fu) << 8) | rec[1]);
+        if (type >= T_PLAIN && type <= T_COMMIT && len <= PP_JOURNAL_MAX_RECORD &&
+            off + REC_OVERHEAD + len <= j->seg_size) {
+            PP_TRY(nvm_get(j, a0 + off + REC_HDR, rec + REC_HDR, (uint32_t)len + 4u));
+            good = get32(rec + REC_HDR + len) == pp_crc32(rec, REC_HDR + (size_t)len) &&
+                   get32(rec + 4) > sc->last_seq;
+        }
+        if (good) {
+            const uint32_t seq = get32(rec + 4);
+            PP_TRY(apply_record(j, sc, type, get16(rec + 2), len, a0 + off + REC_HDR, seq));
+            sc->last_seq = seq;
+            off += REC_OVERHEAD + len;
+            *end = off;
+            continue;
+        }
+        if (j->port->nvm.erase_size == 0) {
             break;
         }
-        PP_TRY(nvm_get(j, a0 + off + REC_HDR, rec + REC_HDR, (uint32_t)len + 4u));
-        const uint32_t seq = get32(rec + 4);
-        if (get32(rec + REC_HDR + len) != pp_crc32(rec, REC_HDR + (size_t)len) ||
-            seq <= sc->last_seq) {
+        sc->np = 0; /* a transaction never spans a torn record */
+        PP_TRY(resync(j, a0, off, &off));
+        if (off == 0) {
             break;
         }
-        PP_TRY(apply_record(j, sc, type, get16(rec + 2), len, a0 + off + REC_HDR, seq));
-        sc->last_seq = seq;
-        off += REC_OVERHEAD + len;
     }
     if (sc->last_seq > sc->max_seq) {
         sc->max_seq = sc->last_seq;
     }
-    *end = off;
     return PP_OK;
 }
 
-/* Flash cannot be programmed twice: if anything after the last good record
- * of the head segment is not erased (a torn record), start a new segment. */
-static pp_err_t check_head_erased(pp_journal_t *j)
+/* Flash cannot be programmed twice: after the last good record of the head
+ * segment, resume one erased byte past the last programmed one (a torn
+ * record), which is where the scanner resyncs. */
+static pp_err_t skip_torn_tail(pp_journal_t *j)
 {
     uint8_t buf[64];
     const uint32_t a0 = seg_addr(j, j->head_seg);
+    uint32_t last = 0; /* 1 + offset of the last programmed byte */
     for (uint32_t off = j->head; off < j->seg_size; off += sizeof buf) {
         uint32_t n = j->seg_size - off < sizeof buf ? j->seg_size - off : sizeof buf;
         PP_TRY(nvm_get(j, a0 + off, buf, n));
         for (uint32_t i = 0; i < n; i++) {
             if (buf[i] != j->port->nvm.erased_value) {
-                j->head = j->seg_size;
-                return PP_OK;
+                last = off + i + 1;
             }
         }
+    }
+    if (last != 0) {
+        j->head = last + 1 < j->seg_size ? last + 1 : j->seg_size;
     }
     return PP_OK;
 }
@@ -476,7 +531,7 @@ static pp_err_t recover(pp_journal_t *j)
     j->active = 1;
     j->seq = sc.max_seq + 1u;
     if (j->port->nvm.erase_size != 0) {
-        PP_TRY(check_head_erased(j));
+        PP_TRY(skip_torn_tail(j));
     }
     return PP_OK;
 }
@@ -501,9 +556,10 @@ pp_err_t pp_journal_open(pp_journal_t *j, const pp_port_t *port, uint32_t base, 
     j->size = size;
     j->seg_size = seg;
     j->nseg = (uint16_t)nseg;
-    /* Live data that always fits: all but the head and the reserve segment,
-     * less one record of slack per segment (records never straddle). */
-    j->live_budget = (nseg - 3u) * (seg - SEG_HDR - REC_MAX);
+    /* Live data that always fits: all but the head, the reserve and one
+     * segment of compaction slack, less one record of slack per segment
+     * (records never straddle segments). */
+    j->live_budget = (nseg - RESERVE - 2u) * (seg - SEG_HDR - REC_MAX);
     PP_TRY(recover(j));
     j->opened = 1;
     return PP_OK;
