@@ -159,6 +159,10 @@ int pp_calendar_eval(const pp_calendar_t *c, const pp_special_days_t *s,
                      const pp_tariff_time_t *t, uint32_t *next_s)
 {
     PP_VERIFY(c != NULL && t != NULL && t->weekday >= 1 && t->weekday <= 7, PP_ERR_ARG);
+    /* Counts bound every loop below, also for a calendar never checked. */
+    PP_VERIFY(c->n_seasons <= PP_CAL_SEASONS && c->n_weeks <= PP_CAL_WEEKS &&
+                  c->n_days <= PP_CAL_DAYS && (s == NULL || s->n <= PP_CAL_SPECIAL_DAYS),
+              PP_ERR_RANGE);
     const pp_cal_day_t *day = NULL;
     const pp_cal_special_t *sp = special_for(s, t);
     if (sp != NULL) {
@@ -169,6 +173,7 @@ int pp_calendar_eval(const pp_calendar_t *c, const pp_special_days_t *s,
         day = week ? find_day(c, week->day_id[t->weekday - 1]) : NULL;
     }
     PP_VERIFY(day != NULL && day->n_actions >= 1, PP_ERR_NOT_FOUND);
+    PP_VERIFY(day->n_actions <= PP_CAL_ACTIONS, PP_ERR_RANGE);
     uint32_t now = tod(t->hour, t->minute, t->second);
     /* Before the first switch of the day the day's last action holds. */
     unsigned pick = day->n_actions - 1u;

@@ -323,6 +323,14 @@ static void broken_calendars_are_refused(void **state)
     assert_int_equal(pp_tariff_set_passive(&t, &b, 0), PP_ERR_RANGE);
     pp_tariff_time_t bad = lt(2026, 3, 2, 0, 0, 0, 0); /* weekday 0 */
     assert_int_equal(pp_calendar_eval(&c, NULL, &bad, NULL), PP_ERR_ARG);
+    /* An unchecked calendar with counts past its tables: refused, no overrun */
+    pp_tariff_time_t ok = lt(2026, 3, 2, 1, 0, 0, 0);
+    b = c;
+    b.n_days = 200;
+    assert_int_equal(pp_calendar_eval(&b, NULL, &ok, NULL), PP_ERR_RANGE);
+    b = c;
+    b.day[0].n_actions = 200;
+    assert_int_equal(pp_calendar_eval(&b, NULL, &ok, NULL), PP_ERR_RANGE);
 }
 
 static void byte_forms_round_trip_and_refuse_garbage(void **state)
