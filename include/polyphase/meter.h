@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "polyphase/app.h"
+#include "polyphase/clock.h"
 #include "polyphase/hdlc.h"
 #include "polyphase/iec62056_21.h"
 #include "polyphase/journal.h"
@@ -84,6 +85,7 @@ struct pp_meter {
     const pp_port_t *port;
     pp_meter_config_t cfg;
     pp_journal_t journal;
+    pp_clock_t clock;
     pp_metrology_t metrology;
     pp_pulse_t pulses;
     pp_app_t app;

@@ -64,6 +64,7 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     m->port = port;
     m->cfg = *cfg;
     PP_TRY(pp_journal_open(&m->journal, port, PP_NVM_JOURNAL_BASE, PP_NVM_JOURNAL_SIZE));
+    PP_TRY(pp_clock_init(&m->clock, cfg->sw.gmt_offset_minutes, cfg->sw.dst == PP_OC_DST_EU));
     if (cfg->waveform) {
         PP_TRY(pp_metrology_init(&m->metrology, &cfg->metrology));
     }
@@ -144,6 +145,16 @@ void pp_meter_task(pp_meter_t *m)
 pp_err_t pp_meter_power_fail(pp_meter_t *m)
 {
     return pp_app_on_power_fail(&m->app);
+}
+
+pp_err_t pp_meter_local_time(const pp_meter_t *m, int64_t utc_ms, pp_tariff_time_t *out)
+{
+    pp_civil_t c;
+    pp_clock_local(&m->clock, utc_ms, &c, NULL);
+    *out = (pp_tariff_time_t){.year = c.year, .month = c.month, .day = c.day,
+                              .weekday = c.weekday, .hour = c.hour, .minute = c.minute,
+                              .second = c.second};
+    return PP_OK;
 }
 
 pp_err_t pp_meter_power_restore(pp_meter_t *m)

@@ -59,13 +59,10 @@ void pp_vmeter_step(pp_vmeter_t *v)
     v->hp.port.rtc_get(v->hp.port.ctx, &now);
     for (int burst = 0; now >= v->next_frame_ms && burst < 100000; burst++) {
         /* The household lives by the wall clock: local time of the second. */
-        pp_tariff_time_t lt;
         int64_t second = v->next_frame_ms - 1000;
-        int64_t local_s = second / 1000 + (int64_t)v->meter->cfg.sw.gmt_offset_minutes * 60;
-        if (pp_meter_local_time(v->meter, second, &lt) == PP_OK) {
-            local_s = second / 1000 + (int64_t)v->meter->cfg.sw.gmt_offset_minutes * 60 +
-                      ((lt.hour - (local_s / 3600) % 24 + 24) % 24) * 3600;
-        }
+        pp_civil_t lt;
+        pp_clock_local(&v->meter->clock, second, &lt, NULL);
+        int64_t local_s = pp_ms_from_civil(&lt) / 1000;
         pp_powerstep_load_t load;
         pp_scenario_load(&v->scenario, local_s, &load);
         pp_frame_t f;
