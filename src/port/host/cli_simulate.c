@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "polyphase/metrology.h"
 #include "powerstep.h"
+#include "sim_days.h"
 #include "simulate.h"
 #include "synth.h"
 #include "wav.h"
@@ -190,6 +191,7 @@ static void usage(FILE *out)
             "usage: polyphase simulate --synth SPEC|@FILE [--seconds N] [--powerstep] [--report json|text]\n"
             "       polyphase simulate --samples FILE.wav [--u-scale V --i-scale A] [--report json|text]\n"
             "       polyphase simulate --accuracy-report\n"
+            "       polyphase simulate --days N [--scenario NAME] ... (see --days --help)\n"
             "SPEC items (';' or blanks between): f=50 drift=0 rate=8000 bits=24 noise_u=0 noise_i=0\n"
             "  seed=1 neutral=0 ufs=500 ifs=250, and per phase Lk:key=v,... (L1, L23, all):\n"
             "  u=230 i=10 pf=0.8ind|0.8cap phi=DEG ua=DEG h5u=10%% h5i=40%% h5u_deg=0 dcu=V dci=A;\n"
@@ -360,6 +362,11 @@ static int simulate_wav(const sim_opts_t *o)
 
 int pp_cli_simulate(int argc, char **argv)
 {
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--days") == 0) {
+            return pp_sim_days(argc, argv); /* the whole meter over days */
+        }
+    }
     sim_opts_t o;
     int rc = parse_opts(argc, argv, &o);
     if (rc != 0) {

@@ -37,6 +37,7 @@ typedef struct pp_host_port {
     pp_log_level_t log_level;
     FILE *log;              /* default stderr */
     char tag[32];           /* prefix of log lines (meter number in a fleet) */
+    void *tag_ctx;          /* the owner's context, for port callbacks it adds */
 } pp_host_port_t;
 
 /* Fills hp->port. utc_start_ms: RTC at start (e.g. now, or a scenario start).
