@@ -111,6 +111,7 @@ pp_err_t pp_axdr_put_be(pp_axdr_wr_t *wr, unsigned nbytes, uint64_t v)
 
 pp_err_t pp_axdr_put_raw(pp_axdr_wr_t *wr, const void *p, size_t n)
 {
+    PP_VERIFY(n == 0 || p != NULL, PP_ERR_ARG);
     PP_VERIFY(wr_fits(wr, n), PP_ERR_NOSPACE);
     if (n) {
         memcpy(wr->buf + wr->pos, p, n);
