@@ -7,5 +7,6 @@ int pp_cli_run(int argc, char **argv);
 int pp_cli_config(int argc, char **argv);
 int pp_cli_simulate(int argc, char **argv);
 int pp_cli_fleet(int argc, char **argv);
+int pp_cli_objects(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const subcommand_t SUBCOMMANDS[] = {
     {"config", pp_cli_config, "decode or encode order codes (type number, software code)"},
     {"simulate", pp_cli_simulate, "run a scenario offline at full speed and report"},
     {"fleet", pp_cli_fleet, "run many virtual meters in one process"},
+    {"objects", pp_cli_objects, "list the COSEM objects (--markdown, --json)"},
 };
 
 static void usage(FILE *out)
