@@ -12,7 +12,12 @@
 
 #include <cmocka.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "fake_port.h"
+#include "host_nvm.h"
 #include "polyphase/crc.h"
 #include "polyphase/journal.h"
 #include "polyphase/nvm_keys.h"
@@ -346,6 +351,177 @@ static void torn_single_write_gives_old_or_new(void **state)
     }
 }
 
+/* ---- host NVM image file ---- */
+
+static char tmpdir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char path[128];
+    if (tmpdir[0] == '\0') {
+        strcpy(tmpdir, "/tmp/pp_journal_XXXXXX");
+        assert_non_null(mkdtemp(tmpdir));
+    }
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return path;
+}
+
+static pp_port_t image_port(pp_host_nvm_t *n)
+{
+    pp_port_t p;
+    memset(&p, 0, sizeof p);
+    p.ctx = n;
+    p.nvm = n->geo;
+    p.nvm_read = pp_host_nvm_read;
+    p.nvm_write = pp_host_nvm_write;
+    p.nvm_erase = n->geo.erase_size ? pp_host_nvm_erase : NULL;
+    return p;
+}
+
+static const pp_nvm_geometry_t geo64k = {.size = 65536, .page_size = 64, .erase_size = 0,
+                                         .erased_value = 0xFF, .endurance_cycles = 100000};
+
+static void image_file_has_documented_header_and_persists(void **state)
+{
+    (void)state;
+    const char *path = tmp_path("m1.nvm");
+    unlink(path);
+    pp_host_nvm_t n;
+    char msg[256];
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, "12345678", false, msg, sizeof msg),
+                     PP_OK);
+    static const char want[] = "POLYPHASE-NVM-1\nsize=65536\npage=64\nerase=0\nmeter=12345678\n";
+    assert_memory_equal(n.map, want, sizeof want); /* includes the NUL padding */
+    assert_int_equal(n.data[0], 0xFF);
+    assert_int_equal(n.data[65535], 0xFF);
+    pp_port_t p = image_port(&n);
+    assert_int_equal(pp_journal_open(&jr, &p, 0, 65536), PP_OK);
+    uint32_t v = 424242;
+    assert_int_equal(pp_journal_write(&jr, K(1), &v, 4), PP_OK);
+    pp_host_nvm_close(&n);
+
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, "12345678", true, msg, sizeof msg),
+                     PP_OK);
+    p = image_port(&n);
+    assert_int_equal(pp_journal_open(&jr, &p, 0, 65536), PP_OK);
+    v = 0;
+    assert_int_equal(pp_journal_read(&jr, K(1), &v, 4), PP_OK);
+    assert_int_equal(v, 424242);
+    /* port-level checks */
+    uint8_t b[8] = {0};
+    assert_int_equal(pp_host_nvm_write(&n, 60, b, 8), PP_ERR_NVM); /* crosses a page */
+    assert_int_equal(pp_host_nvm_read(&n, 65530, b, 8), PP_ERR_NVM);
+    assert_int_equal(pp_host_nvm_erase(&n, 0, 4096), PP_ERR_UNSUPPORTED);
+    pp_host_nvm_close(&n);
+}
+
+static void wrong_image_files_are_refused_with_a_reason(void **state)
+{
+    (void)state;
+    pp_host_nvm_t n, n2;
+    char msg[256];
+    const char *path = tmp_path("notimage.nvm");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("hello, I am a text file\n", f);
+    fclose(f);
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, NULL, false, msg, sizeof msg),
+                     PP_ERR_MALFORMED);
+    assert_non_null(strstr(msg, "not a Polyphase NVM image"));
+
+    path = tmp_path("m2.nvm");
+    unlink(path);
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, "A1", false, msg, sizeof msg), PP_OK);
+    pp_host_nvm_close(&n);
+    pp_nvm_geometry_t other = geo64k;
+    other.page_size = 128;
+    assert_int_equal(pp_host_nvm_open(&n, path, &other, "A1", false, msg, sizeof msg),
+                     PP_ERR_RANGE);
+    assert_non_null(strstr(msg, "another geometry"));
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, "B2", false, msg, sizeof msg),
+                     PP_ERR_DENIED);
+    assert_non_null(strstr(msg, "of meter A1, not of meter B2"));
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, NULL, false, msg, sizeof msg), PP_OK);
+    assert_int_equal(pp_host_nvm_open(&n2, path, &geo64k, NULL, false, msg, sizeof msg),
+                     PP_ERR_BUSY);
+    assert_non_null(strstr(msg, "in use"));
+    pp_host_nvm_close(&n);
+    pp_host_nvm_close(&n2); /* closing a failed handle is harmless */
+}
+
+static void flash_image_erases(void **state)
+{
+    (void)state;
+    const char *path = tmp_path("flash.nvm");
+    unlink(path);
+    pp_nvm_geometry_t g = {.size = 65536, .page_size = 256, .erase_size = 4096,
+                           .erased_value = 0xFF, .endurance_cycles = 10000};
+    pp_host_nvm_t n;
+    char msg[256];
+    assert_int_equal(pp_host_nvm_open(&n, path, &g, NULL, false, msg, sizeof msg), PP_OK);
+    pp_port_t p = image_port(&n);
+    churn_and_check(&p, 0, 65536, 40, 300);
+    assert_true(n.erases > 8);
+    assert_int_equal(pp_host_nvm_erase(&n, 100, 4096), PP_ERR_NVM); /* unaligned */
+    pp_host_nvm_close(&n);
+}
+
+/* The child commits an increasing counter and reports each committed value
+ * on a pipe; the parent SIGKILLs it mid-run. The image must hold at least the
+ * last reported value (at most one more, the write in flight). */
+static void sigkill_loses_nothing_committed(void **state)
+{
+    (void)state;
+    const char *path = tmp_path("kill.nvm");
+    unlink(path);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        pp_host_nvm_t n;
+        char msg[256];
+        if (pp_host_nvm_open(&n, path, &geo64k, NULL, false, msg, sizeof msg) != PP_OK) {
+            _exit(2);
+        }
+        pp_port_t p = image_port(&n);
+        if (pp_journal_open(&jr, &p, 0, 65536) != PP_OK) {
+            _exit(3);
+        }
+        for (uint32_t c = 1;; c++) {
+            if (pp_journal_write(&jr, K(7), &c, 4) != PP_OK) {
+                _exit(4);
+            }
+            if (write(fds[1], &c, 4) != 4) {
+                _exit(5);
+            }
+        }
+    }
+    close(fds[1]);
+    uint32_t last = 0, c;
+    while (last < 20000 && read(fds[0], &c, 4) == 4) {
+        last = c;
+    }
+    kill(pid, SIGKILL);
+    while (read(fds[0], &c, 4) == 4) {
+        last = c;
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    close(fds[0]);
+    assert_true(WIFSIGNALED(status));
+    pp_host_nvm_t n;
+    char msg[256];
+    assert_int_equal(pp_host_nvm_open(&n, path, &geo64k, NULL, false, msg, sizeof msg), PP_OK);
+    pp_port_t p = image_port(&n);
+    assert_int_equal(pp_journal_open(&jr, &p, 0, 65536), PP_OK);
+    assert_int_equal(pp_journal_read(&jr, K(7), &c, 4), PP_OK);
+    assert_true(c >= last && c <= last + 1);
+    assert_true(last >= 20000); /* several compactions happened before the kill */
+    pp_host_nvm_close(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +537,19 @@ int main(void)
         cmocka_unit_test(other_geometry_is_refused),
         cmocka_unit_test(capacity_limits_are_errors_not_corruption),
         cmocka_unit_test(torn_single_write_gives_old_or_new),
+        cmocka_unit_test(image_file_has_documented_header_and_persists),
+        cmocka_unit_test(wrong_image_files_are_refused_with_a_reason),
+        cmocka_unit_test(flash_image_erases),
+        cmocka_unit_test(sigkill_loses_nothing_committed),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    if (tmpdir[0] != '\0') {
+        static const char *const names[] = {"m1.nvm", "notimage.nvm", "m2.nvm", "flash.nvm",
+                                            "kill.nvm"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            unlink(tmp_path(names[i]));
+        }
+        rmdir(tmpdir);
+    }
+    return rc;
 }
