@@ -41,6 +41,11 @@ typedef struct pp_app_clock {
     pp_err_t (*local)(void *ctx, int64_t utc_ms, pp_tariff_time_t *out);
 } pp_app_clock_t;
 
+/* The binding to the clock module (polyphase/clock.h): use
+ *   pp_app_clock_t clk = {&meter_clock, pp_app_local_from_clock};
+ * with ctx a const pp_clock_t *. */
+pp_err_t pp_app_local_from_clock(void *clock, int64_t utc_ms, pp_tariff_time_t *out);
+
 /* Settings, filled by the integrator from the order code (Z-fields named). */
 typedef struct pp_app_config {
     uint8_t decimals;                /* Z1: display decimals 0..3 = resolution */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "polyphase/clock.h"
 #include "polyphase/nvm_layout.h"
 
 /* Z3 rows with a pulse input on I/O 1: {code, inverted}. */
@@ -10,6 +11,16 @@ static const uint8_t z3_pulse[][2] = {
     {3, 0}, {4, 0}, {5, 0}, {13, 0}, {14, 0}, {18, 0}, {19, 1}, {20, 0}, {21, 1}, {27, 0}, {28, 0},
 };
 #define Z3_DEBIT_STOP 15
+
+pp_err_t pp_app_local_from_clock(void *clock, int64_t utc_ms, pp_tariff_time_t *out)
+{
+    PP_VERIFY(clock != NULL && out != NULL, PP_ERR_ARG);
+    pp_civil_t c;
+    bool dst;
+    pp_clock_local((const pp_clock_t *)clock, utc_ms, &c, &dst);
+    *out = (pp_tariff_time_t){c.year, c.month, c.day, c.weekday, c.hour, c.minute, c.second};
+    return PP_OK;
+}
 
 void pp_app_config_default(pp_app_config_t *cfg)
 {

@@ -14,6 +14,7 @@
 
 #include "fake_port.h"
 #include "polyphase/app.h"
+#include "polyphase/clock.h"
 #include "polyphase/nvm_layout.h"
 
 static pp_err_t libc_local(void *ctx, int64_t utc_ms, pp_tariff_time_t *out)
@@ -348,12 +349,22 @@ static unsigned changes(fixture_t *x, int64_t from, int64_t to, int64_t out[][2]
 
 static void tariff_switches_across_both_dst_changes(void **state)
 {
-    (void)state;
+    /* Run twice: local time from the C library, then from the meter's own
+     * clock module (Z11 +1 h, Z15 EU) through pp_app_local_from_clock. */
+    pp_clock_t meter_clock;
+    assert_int_equal(pp_clock_init(&meter_clock, 60, true), PP_OK);
     pp_calendar_t cal;
     dst_night_calendar(&cal);
     fixture_t *x = fx_new();
     x->cfg.calendar = &cal;
-    fx_open(x);
+    if (*state != NULL) {
+        pp_app_clock_t clk = {&meter_clock, pp_app_local_from_clock};
+        assert_int_equal(pp_journal_open(&x->journal, &x->fake.port, PP_NVM_JOURNAL_BASE,
+                                         PP_NVM_JOURNAL_SIZE), PP_OK);
+        assert_int_equal(pp_app_init(&x->app, &x->fake.port, &x->journal, &clk, &x->cfg), PP_OK);
+    } else {
+        fx_open(x);
+    }
     int64_t ch[8][2];
     /* Sat 28 Mar 23:00 UTC (00:00 CET Sun 29 Mar) .. 03:00 UTC:
      * T1 from the start; 01:00:00 UTC = 03:00:00 CEST (02:30 never
@@ -460,6 +471,7 @@ int main(void)
         cmocka_unit_test(pulse_input_and_hour_counter),
         cmocka_unit_test(calendar_changes_survive_a_restart),
         cmocka_unit_test(tariff_switches_across_both_dst_changes),
+        cmocka_unit_test_prestate(tariff_switches_across_both_dst_changes, (void *)1),
         cmocka_unit_test(frames_without_a_valid_clock),
         cmocka_unit_test(debiting_on_the_28th_in_leap_and_common_years),
     };
