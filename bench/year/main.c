@@ -21,6 +21,7 @@
 
 #include "fake_port.h"
 #include "polyphase/app.h"
+#include "polyphase/clock.h"
 #include "polyphase/nvm_layout.h"
 
 #define YEAR_S 31536000LL
@@ -118,20 +119,6 @@ static void frame(gen_t *g, pp_frame_t *f)
     }
 }
 
-static pp_err_t libc_local(void *ctx, int64_t utc_ms, pp_tariff_time_t *out)
-{
-    (void)ctx;
-    time_t t = (time_t)(utc_ms / 1000);
-    struct tm tm;
-    if (localtime_r(&t, &tm) == NULL) {
-        return PP_ERR_STATE;
-    }
-    *out = (pp_tariff_time_t){(uint16_t)(tm.tm_year + 1900), (uint8_t)(tm.tm_mon + 1),
-                              (uint8_t)tm.tm_mday, (uint8_t)(tm.tm_wday == 0 ? 7 : tm.tm_wday),
-                              (uint8_t)tm.tm_hour, (uint8_t)tm.tm_min, (uint8_t)tm.tm_sec};
-    return PP_OK;
-}
-
 static double now_s(void)
 {
     struct timespec ts;
@@ -172,8 +159,6 @@ int main(int argc, char **argv)
 {
     bool pv = argc > 1 && strcmp(argv[1], "--pv") == 0;
     int64_t seconds = YEAR_S;
-    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
-    tzset();
 
     gen_t g;
     memset(&g, 0, sizeof(g));
@@ -195,7 +180,9 @@ int main(int argc, char **argv)
     cfg.pulse_unit = PP_PULSE_UNIT_L;
     cfg.tariff_preset = 2;
     cfg.power_threshold_w = 3500;
-    pp_app_clock_t clk = {NULL, libc_local};
+    pp_clock_t meter_clock; /* Z11 +1 h (CET), Z15 EU summer time */
+    pp_clock_init(&meter_clock, 60, true);
+    pp_app_clock_t clk = {&meter_clock, pp_app_local_from_clock};
     if (pp_journal_open(&journal, &fake.port, PP_NVM_JOURNAL_BASE, PP_NVM_JOURNAL_SIZE) != PP_OK ||
         pp_app_init(&app, &fake.port, &journal, &clk, &cfg) != PP_OK) {
         fprintf(stderr, "bench_year: init failed\n");
