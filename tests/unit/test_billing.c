@@ -333,6 +333,21 @@ static void flash_erase_units(void **state)
                                      PP_NVM_BILLING_SIZE, &c), PP_OK);
     /* 16 slots per 4 KiB unit: depth 128 - 16 = 112 */
     assert_int_equal(x->billing.depth, 112);
+    /* Around the ring twice: the 112 newest stay readable after every stop
+     * (stop 130 -> index 0 .. stop 19 -> index 111). */
+    pp_billing_snapshot_t s;
+    for (uint32_t i = 1; i <= 260; i++) {
+        assert_int_equal(stop(x, T0 + (int64_t)i * DAY_MS, i), PP_OK);
+        uint32_t n = pp_billing_count(&x->billing);
+        assert_int_equal(n, i < 112 ? i : 112);
+        assert_int_equal(pp_billing_read(&x->billing, n - 1, &s), PP_OK);
+        assert_int_equal(s.stop_counter, i - n + 1);
+    }
+    assert_int_equal(pp_billing_init(&x->billing, &x->journal, &x->fake.port, PP_NVM_BILLING_BASE,
+                                     PP_NVM_BILLING_SIZE, &c), PP_OK);
+    assert_null(pp_billing_pending(&x->billing));
+    assert_int_equal(pp_billing_read(&x->billing, 111, &s), PP_OK);
+    assert_int_equal(s.stop_counter, 260 - 111);
     /* Misaligned region refused */
     assert_int_equal(pp_billing_init(&x->billing, &x->journal, &x->fake.port,
                                      PP_NVM_BILLING_BASE + 256, 8192, &c), PP_ERR_ARG);
