@@ -215,6 +215,7 @@ static pp_err_t open_next(pp_journal_t *j)
 {
     uint16_t s = j->active ? seg_next(j, j->head_seg) : 0;
     PP_VERIFY(!j->active || free_segs(j) >= 1, PP_ERR_INTERNAL);
+    PP_VERIFY(j->seq < UINT32_MAX, PP_ERR_NOSPACE);
     uint32_t a = seg_addr(j, s);
     if (j->port->nvm.erase_size != 0) {
         PP_TRY(j->port->nvm_erase(j->port->ctx, a, j->seg_size));
@@ -241,6 +242,7 @@ static pp_err_t record_write(pp_journal_t *j, uint8_t *rec, unsigned type, uint1
 {
     uint32_t n = REC_OVERHEAD + (uint32_t)len;
     PP_VERIFY(room(j, n), PP_ERR_INTERNAL);
+    PP_VERIFY(j->seq < UINT32_MAX, PP_ERR_NOSPACE); /* ~10^6 years of commits */
     rec[0] = (uint8_t)(type << 4 | (unsigned)len >> 8);
     rec[1] = (uint8_t)len;
     put16(rec + 2, key);
@@ -415,6 +417,29 @@ static pp_err_t resync(const pp_journal_t *j, uint32_t a0, uint32_t off, uint32_
     return PP_OK;
 }
 
+/* Reads the record at off into rec. 1: whole, CRC right and newer than
+ * last_seq; 0: not; *len is the claimed length when the header is plausible
+ * (else 0xFFFF). */
+static int parse_record(const pp_journal_t *j, uint32_t a0, uint32_t off, uint32_t last_seq,
+                        uint8_t *rec, uint16_t *len, pp_err_t *err)
+{
+    *len = 0xFFFFu;
+    *err = nvm_get(j, a0 + off, rec, REC_HDR);
+    if (*err != PP_OK) {
+        return 0;
+    }
+    const unsigned type = rec[0] >> 4;
+    const uint16_t n = (uint16_t)(((rec[0] & 0x0Fu) << 8) | rec[1]);
+    if (type < T_PLAIN || type > T_COMMIT || n > PP_JOURNAL_MAX_RECORD ||
+        off + REC_OVERHEAD + n > j->seg_size) {
+        return 0;
+    }
+    *len = n;
+    *err = nvm_get(j, a0 + off + REC_HDR, rec + REC_HDR, (uint32_t)n + 4u);
+    return *err == PP_OK && get32(rec + REC_HDR + n) == pp_crc32(rec, REC_HDR + (size_t)n) &&
+           get32(rec + 4) > last_seq;
+}
+
 /* Replays one segment; *end is the offset after its last good record. */
 static pp_err_t scan_segment(pp_journal_t *j, scan_t *sc, uint16_t s, uint32_t seg_seq,
                              uint32_t *end)
@@ -426,29 +451,33 @@ static pp_err_t scan_segment(pp_journal_t *j, scan_t *sc, uint16_t s, uint32_t s
     sc->last_seq = seg_seq;
     *end = off;
     while (off + REC_OVERHEAD <= j->seg_size) {
-        int good = 0;
-        uint16_t len = 0;
-        PP_TRY(nvm_get(j, a0 + off, rec, REC_HDR));
-        const unsigned type = rec[0] >> 4;
-        len = (uint16_t)(((rec[0] & 0x0Fu) << 8) | rec[1]);
-        if (type >= T_PLAIN && type <= T_COMMIT && len <= PP_JOURNAL_MAX_RECORD &&
-            off + REC_OVERHEAD + len <= j->seg_size) {
-            PP_TRY(nvm_get(j, a0 + off + REC_HDR, rec + REC_HDR, (uint32_t)len + 4u));
-            good = get32(rec + REC_HDR + len) == pp_crc32(rec, REC_HDR + (size_t)len) &&
-                   get32(rec + 4) > sc->last_seq;
-        }
-        if (good) {
+        uint16_t len;
+        pp_err_t err;
+        if (parse_record(j, a0, off, sc->last_seq, rec, &len, &err)) {
             const uint32_t seq = get32(rec + 4);
-            PP_TRY(apply_record(j, sc, type, get16(rec + 2), len, a0 + off + REC_HDR, seq));
+            PP_TRY(apply_record(j, sc, rec[0] >> 4, get16(rec + 2), len, a0 + off + REC_HDR, seq));
             sc->last_seq = seq;
             off += REC_OVERHEAD + len;
             *end = off;
             continue;
         }
+        PP_TRY(err);
+        sc->np = 0; /* a transaction never spans a bad record */
         if (j->port->nvm.erase_size == 0) {
+            /* EEPROM: a CRC-bad record with a plausible length followed by a
+             * good, newer one is damage (bit rot), not the end of the log
+             * (writing resumes on top of a torn record, so nothing newer
+             * follows one): skip it rather than lose what comes after. Not on
+             * flash, where writing resumes inside a torn record's length. */
+            uint16_t next_len;
+            if (len != 0xFFFFu && parse_record(j, a0, off + REC_OVERHEAD + len, sc->last_seq,
+                                               rec, &next_len, &err)) {
+                off += REC_OVERHEAD + len;
+                continue;
+            }
+            PP_TRY(err);
             break;
         }
-        sc->np = 0; /* a transaction never spans a torn record */
         PP_TRY(resync(j, a0, off, &off));
         if (off == 0) {
             break;

@@ -351,6 +351,36 @@ static void torn_single_write_gives_old_or_new(void **state)
     }
 }
 
+static void bit_rot_in_one_record_loses_only_that_record(void **state)
+{
+    (void)state;
+    pp_fake_port_t f;
+    pp_fake_port_init(&f, REGION, 64);
+    assert_int_equal(pp_journal_open(&jr, &f.port, 0, REGION), PP_OK);
+    for (unsigned k = 0; k < 100; k++) {
+        uint32_t v = 1000 + k;
+        assert_int_equal(pp_journal_write(&jr, K(k), &v, 4), PP_OK);
+    }
+    /* records are 16 bytes from offset 16: key 50's payload is at 16 + 50*16 + 8 */
+    f.nvm[16 + 50 * 16 + 8] ^= 0x01;
+    assert_int_equal(pp_journal_open(&jr, &f.port, 0, REGION), PP_OK);
+    for (unsigned k = 0; k < 100; k++) {
+        uint32_t v = 0;
+        pp_err_t rc = pp_journal_read(&jr, K(k), &v, 4);
+        if (k == 50) {
+            assert_int_equal(rc, PP_ERR_NOT_FOUND);
+        } else {
+            assert_int_equal(rc, PP_OK);
+            assert_int_equal(v, 1000 + k);
+        }
+    }
+    /* rot after opening is reported, not returned as data */
+    uint32_t v;
+    f.nvm[16 + 60 * 16 + 9] ^= 0x80;
+    assert_int_equal(pp_journal_read(&jr, K(60), &v, 4), PP_ERR_CORRUPT);
+    pp_fake_port_free(&f);
+}
+
 /* ---- host NVM image file ---- */
 
 static char tmpdir[64];
@@ -537,6 +567,7 @@ int main(void)
         cmocka_unit_test(other_geometry_is_refused),
         cmocka_unit_test(capacity_limits_are_errors_not_corruption),
         cmocka_unit_test(torn_single_write_gives_old_or_new),
+        cmocka_unit_test(bit_rot_in_one_record_loses_only_that_record),
         cmocka_unit_test(image_file_has_documented_header_and_persists),
         cmocka_unit_test(wrong_image_files_are_refused_with_a_reason),
         cmocka_unit_test(flash_image_erases),
