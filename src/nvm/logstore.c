@@ -1,0 +1,356 @@
+/* Power-safe ring of time-ordered entries and the common profile reader.
+ * Layout, recovery and costs: include/polyphase/logstore.h. */
+#include "polyphase/logstore.h"
+
+#include <string.h>
+
+#include "core/le.h"
+#include "polyphase/crc.h"
+
+#define SEQ_MAX 0xFFFFFFFEu
+#define SLOT_MAX (PP_LOGSTORE_OVERHEAD + PP_LOGSTORE_MAX_PAYLOAD)
+
+typedef struct slot {
+    bool valid;
+    uint32_t seq;
+    int64_t time;
+} slot_t;
+
+uint32_t pp_logstore_slots_for(uint32_t region_size, uint16_t payload_len)
+{
+    return region_size / ((uint32_t)payload_len + PP_LOGSTORE_OVERHEAD);
+}
+
+static uint32_t slot_crc(uint32_t tag, const uint8_t *slot, uint16_t body_len)
+{
+    uint8_t t[4];
+    pp_le_put32(t, tag);
+    uint32_t c = pp_crc32_update(pp_crc32_init(), t, sizeof(t));
+    return pp_crc32_final(pp_crc32_update(c, slot, body_len));
+}
+
+/* Reads slot i; payload (payload_len bytes) copied out when valid. */
+static pp_err_t read_slot(pp_logstore_t *ls, uint32_t i, slot_t *s, void *payload)
+{
+    uint8_t buf[SLOT_MAX];
+    uint16_t body = (uint16_t)(ls->slot_len - 4u);
+    ls->stats.slot_reads++;
+    ls->stats.nvm_reads++;
+    PP_TRY(ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, ls->slot_len));
+    s->seq = pp_le_get32(buf);
+    s->time = (int64_t)pp_le_get64(buf + 4);
+    s->valid = s->seq != 0 && s->seq <= SEQ_MAX && (s->seq - 1u) % ls->capacity == i &&
+               pp_le_get32(buf + body) == slot_crc(ls->tag, buf, body);
+    if (s->valid && payload != NULL) {
+        memcpy(payload, buf + 12, ls->payload_len);
+    }
+    return PP_OK;
+}
+
+static uint32_t lap_of(const pp_logstore_t *ls, uint32_t seq)
+{
+    return (seq - 1u) / ls->capacity;
+}
+
+/* First slot in [1, n) not holding lap L0 (n when all do). */
+static pp_err_t bisect_head(pp_logstore_t *ls, uint32_t lap0, uint32_t *head)
+{
+    uint32_t lo = 1, hi = ls->capacity;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2u;
+        slot_t s;
+        PP_TRY(read_slot(ls, mid, &s, NULL));
+        if (s.valid && lap_of(ls, s.seq) == lap0) {
+            lo = mid + 1u;
+        } else {
+            hi = mid;
+        }
+    }
+    *head = lo;
+    return PP_OK;
+}
+
+static pp_err_t recover(pp_logstore_t *ls)
+{
+    uint32_t n = ls->capacity;
+    slot_t s0, s;
+    ls->next_seq = 1;
+    ls->oldest_seq = 1;
+    ls->last_time = 0;
+    PP_TRY(read_slot(ls, 0, &s0, NULL));
+    if (!s0.valid) {
+        /* Empty, or slot 0 torn while the ring was full. */
+        PP_TRY(read_slot(ls, n - 1u, &s, NULL));
+        if (s.valid) {
+            ls->next_seq = s.seq + 1u;
+            ls->oldest_seq = s.seq - n + 2u;
+            ls->last_time = s.time;
+        }
+        return PP_OK;
+    }
+    uint32_t lap0 = lap_of(ls, s0.seq), h;
+    PP_TRY(bisect_head(ls, lap0, &h));
+    ls->next_seq = lap0 * n + h + 1u;
+    if (h == n) {
+        ls->oldest_seq = ls->next_seq - n;
+    } else {
+        PP_TRY(read_slot(ls, h, &s, NULL));
+        if (s.valid && lap_of(ls, s.seq) + 1u == lap0) {
+            ls->oldest_seq = ls->next_seq - n;     /* full ring, no tear */
+        } else if (lap0 == 0) {
+            ls->oldest_seq = 1;                    /* first lap */
+        } else {
+            ls->oldest_seq = ls->next_seq - n + 1u; /* slot h torn */
+        }
+    }
+    PP_TRY(read_slot(ls, h - 1u, &s, NULL));
+    ls->last_time = s.valid ? s.time : s0.time;
+    return PP_OK;
+}
+
+pp_err_t pp_logstore_open(pp_logstore_t *ls, const pp_port_t *port, uint32_t base,
+                          uint32_t capacity, uint16_t payload_len, uint32_t tag)
+{
+    PP_VERIFY(ls != NULL && port != NULL && port->nvm_read != NULL && port->nvm_write != NULL,
+              PP_ERR_ARG);
+    PP_VERIFY(payload_len > 0 && payload_len <= PP_LOGSTORE_MAX_PAYLOAD && capacity >= 2,
+              PP_ERR_ARG);
+    PP_VERIFY(port->nvm.erase_size == 0, PP_ERR_UNSUPPORTED);
+    PP_VERIFY(port->nvm.page_size > 0, PP_ERR_ARG);
+    uint32_t slot_len = (uint32_t)payload_len + PP_LOGSTORE_OVERHEAD;
+    PP_VERIFY(base < port->nvm.size && capacity <= (port->nvm.size - base) / slot_len,
+              PP_ERR_ARG);
+    memset(ls, 0, sizeof(*ls));
+    ls->port = port;
+    ls->base = base;
+    ls->capacity = capacity;
+    ls->tag = tag;
+    ls->payload_len = payload_len;
+    ls->slot_len = (uint16_t)slot_len;
+    return recover(ls);
+}
+
+/* Writes len bytes at addr split at page boundaries (port rule). */
+static pp_err_t write_paged(pp_logstore_t *ls, uint32_t addr, const uint8_t *src, uint32_t len)
+{
+    uint32_t page = ls->port->nvm.page_size;
+    while (len > 0) {
+        uint32_t room = page - addr % page;
+        uint32_t n = len < room ? len : room;
+        PP_TRY(ls->port->nvm_write(ls->port->ctx, addr, src, n));
+        addr += n;
+        src += n;
+        len -= n;
+    }
+    return PP_OK;
+}
+
+pp_err_t pp_logstore_append(pp_logstore_t *ls, int64_t time_ms, const void *payload)
+{
+    PP_VERIFY(ls != NULL && ls->port != NULL && payload != NULL, PP_ERR_ARG);
+    PP_VERIFY(pp_logstore_count(ls) == 0 || time_ms >= ls->last_time, PP_ERR_RANGE);
+    PP_VERIFY(ls->next_seq < SEQ_MAX, PP_ERR_NOSPACE);
+    uint8_t buf[SLOT_MAX];
+    uint16_t body = (uint16_t)(ls->slot_len - 4u);
+    pp_le_put32(buf, ls->next_seq);
+    pp_le_put64(buf + 4, (uint64_t)time_ms);
+    memcpy(buf + 12, payload, ls->payload_len);
+    pp_le_put32(buf + body, slot_crc(ls->tag, buf, body));
+    uint32_t i = (ls->next_seq - 1u) % ls->capacity;
+    PP_TRY(write_paged(ls, ls->base + i * ls->slot_len, buf, ls->slot_len));
+    ls->next_seq++;
+    if (ls->next_seq - ls->oldest_seq > ls->capacity) {
+        ls->oldest_seq = ls->next_seq - ls->capacity;
+    }
+    ls->last_time = time_ms;
+    ls->stats.appends++;
+    return PP_OK;
+}
+
+uint32_t pp_logstore_count(const pp_logstore_t *ls)
+{
+    return ls == NULL ? 0 : ls->next_seq - ls->oldest_seq;
+}
+
+pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, uint32_t *seq,
+                         void *payload)
+{
+    PP_VERIFY(ls != NULL && ls->port != NULL, PP_ERR_ARG);
+    PP_VERIFY(index < pp_logstore_count(ls), PP_ERR_NOT_FOUND);
+    uint32_t want = ls->oldest_seq + index;
+    slot_t s;
+    PP_TRY(read_slot(ls, (want - 1u) % ls->capacity, &s, payload));
+    if (!s.valid || s.seq != want) {
+        ls->stats.bad_slots++;
+        return PP_ERR_CORRUPT;
+    }
+    if (time_ms != NULL) {
+        *time_ms = s.time;
+    }
+    if (seq != NULL) {
+        *seq = s.seq;
+    }
+    return PP_OK;
+}
+
+pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
+{
+    PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
+    uint32_t lo = 0, hi = pp_logstore_count(ls);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2u, j = mid;
+        int64_t tj = 0;
+        int rc = PP_ERR_CORRUPT;
+        /* A rotted slot is unreadable anyway: probe the next good one. */
+        while (j < hi && (rc = pp_logstore_get(ls, j, &tj, NULL, NULL)) == PP_ERR_CORRUPT) {
+            j++;
+        }
+        if (rc < 0 && rc != PP_ERR_CORRUPT) {
+            return rc;
+        }
+        if (j == hi || tj >= t) {
+            hi = mid;
+        } else {
+            lo = j + 1u;
+        }
+    }
+    *index = lo;
+    return PP_OK;
+}
+
+pp_err_t pp_logstore_newest_time(const pp_logstore_t *ls, int64_t *time_ms)
+{
+    PP_VERIFY(ls != NULL && time_ms != NULL, PP_ERR_ARG);
+    PP_VERIFY(pp_logstore_count(ls) > 0, PP_ERR_NOT_FOUND);
+    *time_ms = ls->last_time;
+    return PP_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                               */
+
+typedef struct span {
+    uint32_t first, last; /* inclusive oldest-based indices; first > last = empty */
+} span_t;
+
+static pp_err_t column_mask(const pp_log_view_t *v, const pp_log_select_t *sel, uint32_t *mask)
+{
+    uint32_t all = v->ncolumns >= 32 ? 0xFFFFFFFFu : (1u << v->ncolumns) - 1u;
+    if (sel->mask != 0) {
+        PP_VERIFY((sel->mask & ~all) == 0, PP_ERR_RANGE);
+        *mask = sel->mask;
+        return PP_OK;
+    }
+    if (sel->from_value == 0 && sel->to_value == 0) {
+        *mask = all;
+        return PP_OK;
+    }
+    uint32_t from = sel->from_value == 0 ? 1u : sel->from_value;
+    uint32_t to = sel->to_value == 0 ? v->ncolumns : sel->to_value;
+    PP_VERIFY(from <= to && to <= v->ncolumns, PP_ERR_RANGE);
+    *mask = 0;
+    for (uint32_t c = from - 1u; c < to; c++) {
+        *mask |= 1u << c;
+    }
+    return PP_OK;
+}
+
+static pp_err_t entry_span(const pp_log_view_t *v, const pp_log_select_t *sel, span_t *sp)
+{
+    uint32_t n = pp_logstore_count(v->store);
+    uint32_t from = sel->from_entry == 0 ? 1u : sel->from_entry;
+    uint32_t to = sel->to_entry == 0 || sel->to_entry > n ? n : sel->to_entry;
+    PP_VERIFY(sel->to_entry == 0 || from <= sel->to_entry, PP_ERR_RANGE);
+    if (from > to) {
+        sp->first = 1;
+        sp->last = 0;
+    } else if (sel->newest_first) {
+        sp->first = n - to;
+        sp->last = n - from;
+    } else {
+        sp->first = from - 1u;
+        sp->last = to - 1u;
+    }
+    return PP_OK;
+}
+
+static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, span_t *sp)
+{
+    uint32_t a, b;
+    sp->first = 1;
+    sp->last = 0;
+    if (sel->from_time > sel->to_time) {
+        return PP_OK;
+    }
+    PP_TRY(pp_logstore_lower_bound(v->store, sel->from_time, &a));
+    if (sel->to_time == INT64_MAX) {
+        b = pp_logstore_count(v->store);
+    } else {
+        PP_TRY(pp_logstore_lower_bound(v->store, sel->to_time + 1, &b));
+    }
+    if (a < b) {
+        sp->first = a;
+        sp->last = b - 1u;
+    }
+    return PP_OK;
+}
+
+static int emit(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_row_fn fn,
+                void *user)
+{
+    uint8_t payload[PP_LOGSTORE_MAX_PAYLOAD];
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS], sel[PP_LOG_MAX_COLUMNS];
+    int64_t t;
+    uint32_t seq;
+    int rc = pp_logstore_get(v->store, index, &t, &seq, payload);
+    if (rc == PP_ERR_CORRUPT) {
+        return 0; /* skipped */
+    }
+    PP_TRY(rc);
+    PP_TRY(v->decode(v->logger, t, payload, all));
+    uint8_t k = 0;
+    for (uint8_t c = 0; c < v->ncolumns; c++) {
+        if (mask & (1u << c)) {
+            sel[k] = all[c];
+            sel[k].column = c;
+            k++;
+        }
+    }
+    pp_log_row_t row = {seq, index + 1u, k, sel};
+    rc = fn(user, &row);
+    return rc < 0 ? rc : (rc > 0 ? 2 : 1);
+}
+
+int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
+{
+    PP_VERIFY(v != NULL && v->store != NULL && v->decode != NULL && sel != NULL && fn != NULL,
+              PP_ERR_ARG);
+    PP_VERIFY(v->ncolumns > 0 && v->ncolumns <= PP_LOG_MAX_COLUMNS, PP_ERR_ARG);
+    uint32_t mask;
+    span_t sp;
+    PP_TRY(column_mask(v, sel, &mask));
+    if (sel->by == PP_LOG_BY_ENTRY) {
+        PP_TRY(entry_span(v, sel, &sp));
+    } else if (sel->by == PP_LOG_BY_RANGE) {
+        PP_TRY(range_span(v, sel, &sp));
+    } else {
+        PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
+        sp.first = 0;
+        sp.last = pp_logstore_count(v->store) - 1u; /* wraps to empty when 0 */
+        if (pp_logstore_count(v->store) == 0) {
+            sp.first = 1;
+            sp.last = 0;
+        }
+    }
+    int rows = 0;
+    for (uint32_t k = 0; sp.first <= sp.last && k <= sp.last - sp.first; k++) {
+        uint32_t index = sel->newest_first ? sp.last - k : sp.first + k;
+        int rc = emit(v, index, mask, fn, user);
+        PP_TRY(rc);
+        rows += rc > 0 ? 1 : 0;
+        if (rc == 2) {
+            break;
+        }
+    }
+    return rows;
+}
