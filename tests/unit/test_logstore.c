@@ -1,0 +1,397 @@
+/* logstore: slot layout against a hand-built slot (CRC from Python's
+ * zlib.crc32, an independent CRC-32 implementation), wrap-around keeps the
+ * newest, recovery after every number of appends and after a tear at every
+ * byte of every write, bisection costs, and the common reader's DLMS
+ * selection semantics on a store whose entries are known by construction
+ * (entry k has time 1000*k and payload byte k). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_port.h"
+#include "polyphase/logstore.h"
+
+#define NVM 4096u
+#define TAG 0x11223344u
+
+static pp_fake_port_t fake;
+
+static int setup(void **state)
+{
+    (void)state;
+    pp_fake_port_init(&fake, NVM, 8);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pp_fake_port_free(&fake);
+    return 0;
+}
+
+/* Entry k (1-based, in append order): time 1000*k, payload bytes k, k+1,... */
+static void payload_of(uint32_t k, uint8_t *p, uint16_t len)
+{
+    for (uint16_t i = 0; i < len; i++) {
+        p[i] = (uint8_t)(k + i);
+    }
+}
+
+static void append_k(pp_logstore_t *ls, uint32_t k)
+{
+    uint8_t p[PP_LOGSTORE_MAX_PAYLOAD];
+    payload_of(k, p, ls->payload_len);
+    assert_int_equal(pp_logstore_append(ls, 1000 * (int64_t)k, p), PP_OK);
+}
+
+static void test_slot_layout(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 100, 4, 5, TAG), PP_OK);
+    assert_int_equal(pp_logstore_count(&ls), 0);
+    assert_int_equal(pp_logstore_append(&ls, 1000, "ABCDE"), PP_OK);
+    /* seq 1, time 1000, "ABCDE", CRC-32 of tag||body LE = 0xd11d7866
+     * (zlib.crc32(pack('<IIq', 0x11223344, 1, 1000) + b'ABCDE')). */
+    static const uint8_t want[21] = {1, 0, 0, 0, 0xE8, 3, 0, 0, 0, 0, 0, 0, 'A', 'B',
+                                     'C', 'D', 'E', 0x66, 0x78, 0x1D, 0xD1};
+    assert_memory_equal(fake.nvm + 100, want, sizeof(want));
+    assert_int_equal(fake.nvm[121], 0xFF); /* slot 1 untouched */
+    /* Second entry goes to slot 1 (base + 21). */
+    assert_int_equal(pp_logstore_append(&ls, 2000, "FGHIJ"), PP_OK);
+    assert_int_equal(fake.nvm[121], 2);
+    assert_int_equal(pp_logstore_slots_for(554400, 17), 16800);
+}
+
+static void test_args(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 4, 0, TAG), PP_ERR_ARG);
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 1, 4, TAG), PP_ERR_ARG);
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 4, PP_LOGSTORE_MAX_PAYLOAD + 1, TAG),
+                     PP_ERR_ARG);
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, NVM / 20 + 1, 4, TAG), PP_ERR_ARG);
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, NVM, 2, 4, TAG), PP_ERR_ARG);
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, NVM / 20, 4, TAG), PP_OK);
+    fake.port.nvm.erase_size = 64;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 4, 4, TAG), PP_ERR_UNSUPPORTED);
+    fake.port.nvm.erase_size = 0;
+    /* time going backwards is refused; equal times are fine */
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 4, 4, TAG), PP_OK);
+    append_k(&ls, 5);
+    uint8_t p[4] = {0};
+    assert_int_equal(pp_logstore_append(&ls, 4999, p), PP_ERR_RANGE);
+    assert_int_equal(pp_logstore_append(&ls, 5000, p), PP_OK);
+    assert_int_equal(pp_logstore_get(&ls, 2, NULL, NULL, NULL), PP_ERR_NOT_FOUND);
+}
+
+/* Checks the store holds exactly entries [lo, hi] (append numbers). */
+static void expect_entries(pp_logstore_t *ls, uint32_t lo, uint32_t hi)
+{
+    assert_int_equal(pp_logstore_count(ls), hi - lo + 1u);
+    for (uint32_t k = lo; k <= hi; k++) {
+        uint8_t p[PP_LOGSTORE_MAX_PAYLOAD], w[PP_LOGSTORE_MAX_PAYLOAD];
+        int64_t t;
+        uint32_t seq;
+        assert_int_equal(pp_logstore_get(ls, k - lo, &t, &seq, p), PP_OK);
+        payload_of(k, w, ls->payload_len);
+        assert_int_equal(seq, k);
+        assert_int_equal(t, 1000 * (int64_t)k);
+        assert_memory_equal(p, w, ls->payload_len);
+    }
+}
+
+static void test_wrap_keeps_newest(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 10, 6, TAG), PP_OK);
+    for (uint32_t k = 1; k <= 25; k++) {
+        append_k(&ls, k);
+    }
+    expect_entries(&ls, 16, 25);
+    int64_t t;
+    assert_int_equal(pp_logstore_newest_time(&ls, &t), PP_OK);
+    assert_int_equal(t, 25000);
+}
+
+/* Fresh store, k appends, reopen: same state; recovery cost bounded. */
+static void test_recovery_every_count(void **state)
+{
+    (void)state;
+    const uint32_t cap = 37;
+    for (uint32_t k = 0; k <= 3 * cap + 2; k++) {
+        memset(fake.nvm, 0xFF, NVM);
+        pp_logstore_t ls, re;
+        assert_int_equal(pp_logstore_open(&ls, &fake.port, 64, cap, 9, TAG), PP_OK);
+        for (uint32_t i = 1; i <= k; i++) {
+            append_k(&ls, i);
+        }
+        assert_int_equal(pp_logstore_open(&re, &fake.port, 64, cap, 9, TAG), PP_OK);
+        assert_int_equal(re.next_seq, ls.next_seq);
+        assert_int_equal(re.oldest_seq, ls.oldest_seq);
+        assert_true(re.stats.slot_reads <= 6 + 3); /* ceil(log2 37) = 6, +3 */
+        if (k > 0) {
+            assert_int_equal(re.last_time, 1000 * (int64_t)k);
+            expect_entries(&re, k > cap ? k - cap + 1 : 1, k);
+        }
+    }
+    /* a different tag sees an empty store */
+    pp_logstore_t other;
+    assert_int_equal(pp_logstore_open(&other, &fake.port, 64, cap, 9, TAG + 1), PP_OK);
+    assert_int_equal(pp_logstore_count(&other), 0);
+}
+
+/* Tear append number k at every write and every byte: everything appended
+ * before it survives (the oldest may go only when the ring was full, as
+ * that slot was being overwritten), and the store goes on working. */
+static void test_tear_everywhere(void **state)
+{
+    (void)state;
+    const uint32_t cap = 7;
+    const uint16_t plen = 9; /* 25-byte slots over 8-byte pages: 4-5 writes */
+    for (uint32_t k = 1; k <= 2 * cap + 3; k++) {
+        for (uint32_t w = 0; w < 5; w++) {
+            for (uint32_t byte = 0; byte < 8; byte++) {
+                memset(fake.nvm, 0xFF, NVM);
+                pp_fake_power_on(&fake);
+                pp_logstore_t ls;
+                assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, cap, plen, TAG), PP_OK);
+                for (uint32_t i = 1; i < k; i++) {
+                    append_k(&ls, i);
+                }
+                pp_fake_cut_power_at(&fake, (int64_t)(fake.nvm_writes + w), byte);
+                uint8_t p[16];
+                payload_of(k, p, plen);
+                pp_err_t rc = pp_logstore_append(&ls, 1000 * (int64_t)k, p);
+                pp_fake_power_on(&fake);
+                assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, cap, plen, TAG), PP_OK);
+                uint32_t hi = pp_logstore_count(&ls) > 0 ? ls.next_seq - 1u : 0;
+                if (rc == PP_OK) {
+                    assert_int_equal(hi, k); /* cut fell after the last write */
+                } else {
+                    assert_true(hi == k - 1u || hi == k); /* a tear at the last byte may survive */
+                }
+                uint32_t lo = ls.oldest_seq;
+                /* before the append: max(1, k-cap)..k-1; a full ring may lose one */
+                assert_true(lo <= (k > cap ? k - cap + 1u : 1u));
+                if (hi > 0) {
+                    expect_entries(&ls, lo, hi);
+                }
+                append_k(&ls, hi + 1u); /* still appends after the tear */
+                assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, cap, plen, TAG), PP_OK);
+                assert_int_equal(ls.next_seq - 1u, hi + 1u);
+            }
+        }
+    }
+}
+
+/* Collects rows for the reader tests. */
+typedef struct rows {
+    unsigned n;
+    uint32_t entry[64];
+    int64_t cell[64][4];
+    uint8_t ncells[64];
+    unsigned stop_after;
+} rows_t;
+
+static int collect(void *user, const pp_log_row_t *row)
+{
+    rows_t *r = user;
+    if (r->n < 64) {
+        r->entry[r->n] = row->entry;
+        r->ncells[r->n] = row->ncells;
+        for (uint8_t i = 0; i < row->ncells && i < 4; i++) {
+            r->cell[r->n][i] = row->cell[i].value;
+        }
+    }
+    r->n++;
+    return r->stop_after != 0 && r->n >= r->stop_after ? 1 : 0;
+}
+
+static const pp_log_column_t cols[3] = {
+    {"time", PP_LOG_TIME}, {"b0", PP_LOG_U8}, {"b1", PP_LOG_U8}};
+
+static pp_err_t decode(const void *logger, int64_t t, const uint8_t *p, pp_log_cell_t *c)
+{
+    (void)logger;
+    c[0] = (pp_log_cell_t){PP_LOG_TIME, 0, t};
+    c[1] = (pp_log_cell_t){PP_LOG_U8, 1, p[0]};
+    c[2] = (pp_log_cell_t){PP_LOG_U8, 2, p[1]};
+    return PP_OK;
+}
+
+static void test_reader(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 20, 2, TAG), PP_OK);
+    pp_log_view_t v = {&ls, NULL, cols, 3, decode};
+    rows_t r;
+    pp_log_select_t s;
+
+    memset(&r, 0, sizeof(r));
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 0); /* empty */
+
+    for (uint32_t k = 1; k <= 30; k++) { /* keeps 11..30 */
+        append_k(&ls, k);
+    }
+    /* all, oldest first */
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 20);
+    assert_int_equal(r.cell[0][0], 11000);
+    assert_int_equal(r.cell[19][0], 30000);
+    assert_int_equal(r.entry[0], 1);
+
+    /* range 14000..16500 inclusive: entries 14, 15, 16 */
+    s.by = PP_LOG_BY_RANGE;
+    s.from_time = 14000;
+    s.to_time = 16500;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 3);
+    assert_int_equal(r.cell[0][0], 14000);
+    assert_int_equal(r.cell[2][0], 16000);
+    assert_int_equal(r.cell[0][1], 14);
+    /* inclusive upper bound, newest first */
+    s.to_time = 16000;
+    s.newest_first = true;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 3);
+    assert_int_equal(r.cell[0][0], 16000);
+    assert_int_equal(r.cell[2][0], 14000);
+    /* range outside the data, reversed range */
+    s.newest_first = false;
+    s.from_time = 0;
+    s.to_time = 10999;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 0);
+    s.from_time = 40000;
+    s.to_time = INT64_MAX;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 0);
+    s.from_time = 20000;
+    s.to_time = 19000;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 0);
+    /* open upper bound */
+    s.from_time = 29000;
+    s.to_time = INT64_MAX;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 2);
+
+    /* entry 2..4 oldest first: entries 12, 13, 14; only columns 2..3 */
+    memset(&s, 0, sizeof(s));
+    s.by = PP_LOG_BY_ENTRY;
+    s.from_entry = 2;
+    s.to_entry = 4;
+    s.from_value = 2;
+    s.to_value = 0;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 3);
+    assert_int_equal(r.ncells[0], 2);
+    assert_int_equal(r.cell[0][0], 12); /* b0 of entry 12 */
+    assert_int_equal(r.cell[0][1], 13); /* b1 */
+    assert_int_equal(r.entry[2], 4);
+    /* newest first: entry 1 = newest (30), to_entry 0 = to the end */
+    s.newest_first = true;
+    s.from_entry = 1;
+    s.to_entry = 0;
+    s.from_value = 1;
+    s.to_value = 1;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 20);
+    assert_int_equal(r.cell[0][0], 30000);
+    assert_int_equal(r.cell[19][0], 11000);
+    assert_int_equal(r.ncells[0], 1);
+    /* to_entry past the end is clipped; from past the end is empty */
+    s.from_entry = 19;
+    s.to_entry = 99;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 2);
+    s.from_entry = 21;
+    s.to_entry = 0;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 0);
+    /* early stop by the callback */
+    s.from_entry = 1;
+    memset(&r, 0, sizeof(r));
+    r.stop_after = 5;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 5);
+    /* bad selections */
+    s.from_entry = 5;
+    s.to_entry = 4;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), PP_ERR_RANGE);
+    s.from_entry = 1;
+    s.to_entry = 0;
+    s.to_value = 4;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), PP_ERR_RANGE);
+    s.to_value = 0;
+    s.mask = 0x8;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), PP_ERR_RANGE);
+    s.mask = 0x5; /* time and b1 */
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 20);
+    assert_int_equal(r.ncells[0], 2);
+    assert_int_equal(r.cell[0][1], 31); /* b1 of entry 30 = 30 + 1 */
+    s.by = 7;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), PP_ERR_RANGE);
+}
+
+/* A slot that rots after being written is skipped, not fatal. */
+static void test_rotten_slot(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 20, 2, TAG), PP_OK);
+    for (uint32_t k = 1; k <= 10; k++) {
+        append_k(&ls, k);
+    }
+    fake.nvm[5 * 18 + 13] ^= 0x40; /* payload of entry 6 */
+    pp_log_view_t v = {&ls, NULL, cols, 3, decode};
+    pp_log_select_t s = {.by = PP_LOG_BY_RANGE, .from_time = 5000, .to_time = 8000};
+    rows_t r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 3); /* 5, 7, 8 */
+    assert_int_equal(r.cell[1][0], 7000);
+    assert_int_equal(ls.stats.bad_slots > 0, 1);
+    uint32_t idx;
+    assert_int_equal(pp_logstore_lower_bound(&ls, 6000, &idx), PP_OK);
+    assert_true(idx == 5 || idx == 6);
+}
+
+/* Time bisection on a 4096-entry store: reads ~ log2(n), not n. */
+static void test_range_cost(void **state)
+{
+    (void)state;
+    pp_fake_port_free(&fake);
+    pp_fake_port_init(&fake, 4096u * 20u, 64);
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 4096, 4, TAG), PP_OK);
+    for (uint32_t k = 1; k <= 5000; k++) {
+        append_k(&ls, k);
+    }
+    pp_log_view_t v = {&ls, NULL, cols, 2, decode};
+    pp_log_select_t s = {.by = PP_LOG_BY_RANGE, .from_time = 3000000, .to_time = 3003000};
+    rows_t r;
+    memset(&r, 0, sizeof(r));
+    uint64_t before = fake.nvm_reads;
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 4);
+    /* two bisections of <= 12 probes each + 4 rows */
+    assert_true(fake.nvm_reads - before <= 2 * 13 + 4);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_slot_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_args, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrap_keeps_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_every_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tear_everywhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rotten_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_cost, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
