@@ -109,6 +109,9 @@ pp_err_t pp_meter_open(pp_meter_t *m, pp_channel_t ch, unsigned conn);
 void pp_meter_close(pp_meter_t *m, pp_channel_t ch, unsigned conn);
 pp_err_t pp_meter_receive(pp_meter_t *m, pp_channel_t ch, unsigned conn, const uint8_t *data,
                           size_t len);
+/* Sets the RTC (DLMS clock, optical programming) and tells the application
+ * (demand periods and debiting dates around the change). */
+pp_err_t pp_meter_set_time(pp_meter_t *m, int64_t utc_ms);
 /* Commits residues and open periods; the meter may lose power after it. */
 pp_err_t pp_meter_power_fail(pp_meter_t *m);
 pp_err_t pp_meter_power_restore(pp_meter_t *m);

@@ -92,7 +92,8 @@ static void handle_frame(pp_meter_t *m, const pp_frame_t *f)
     int64_t utc = 0;
     m->status.clock_valid = m->port->rtc_get(m->port->ctx, &utc) == PP_OK;
     m->status.utc_ms = utc;
-    note_error(m, pp_app_on_frame(&m->app, f, utc));
+    /* An invalid RTC still counts energy; demand and debiting wait for time. */
+    note_error(m, pp_app_on_frame(&m->app, f, m->status.clock_valid ? utc : PP_APP_TIME_INVALID));
     pp_pulse_frame(&m->pulses, f, m->port->monotonic_ms(m->port->ctx));
     m->frame = *f;
     m->have_frame = true;
@@ -140,6 +141,14 @@ void pp_meter_task(pp_meter_t *m)
         m->port->watchdog_kick(m->port->ctx);
     }
     m->last_task_ms = now;
+}
+
+pp_err_t pp_meter_set_time(pp_meter_t *m, int64_t utc_ms)
+{
+    int64_t old = 0;
+    bool was_valid = m->port->rtc_get(m->port->ctx, &old) == PP_OK;
+    PP_TRY(m->port->rtc_set(m->port->ctx, utc_ms));
+    return was_valid ? pp_app_on_clock_change(&m->app, old, utc_ms) : PP_OK;
 }
 
 pp_err_t pp_meter_power_fail(pp_meter_t *m)

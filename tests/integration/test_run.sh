@@ -5,10 +5,13 @@
 # mode C readout over TCP). 3.6 kW for one hour of meter time = 3.60 kWh.
 set -euo pipefail
 P=${POLYPHASE:?}; SRC=${PP_SOURCE_DIR:?}
-dir=$(mktemp -d); trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+pid=""
+dir=$(mktemp -d); trap 'if [ -n "$pid" ]; then kill $pid 2>/dev/null || true; fi; rm -rf "$dir"' EXIT
 off=$(( 20000 + RANDOM % 20000 ))
-out=$("$P" run --config "$SRC/etc/polyphase.conf" --nvm "$dir/m.nvm" --no-pty --no-live \
-      --port-offset "$off" --speed 2000 --duration 3600 --scenario constant:3600)
+if ! out=$("$P" run --config "$SRC/etc/polyphase.conf" --nvm "$dir/m.nvm" --no-pty --no-live \
+      --port-offset "$off" --speed 2000 --duration 3600 --scenario constant:3600 2>&1); then
+  echo "first run failed: $out"; exit 1
+fi
 grep -q "tcp 127.0.0.1:$((4059 + off)) *DLMS/COSEM TCP-UDP wrapper" <<<"$out"
 grep -q "stopped; 3600 frames, NVM committed" <<<"$out"
 

@@ -270,7 +270,7 @@ static int check_state(pp_journal_t *j, const uint32_t *model, const op_t *inpro
         } else if (rc != PP_ERR_NOT_FOUND) {
             fail_msg("%s: key %u read error %d", where, k, rc);
         }
-        int is_new;
+        int is_new = -1; /* fail_msg does not return */
         if (got == model[k]) {
             is_new = 0;
         } else if (newv != 0 && got == newv) {

@@ -122,6 +122,7 @@ static int start_meter(pp_vmeter_t *v, pp_hostcfg_t *hc, const fleet_opts_t *o, 
         return -1;
     }
     v->hp.log_level = PP_LOG_WARN;
+    pp_vmeter_set_duration(v, o->duration_s);
     const pp_channel_t ch[3] = {PP_CH_DLMS_WRAPPER, PP_CH_DLMS_HDLC, PP_CH_OPTICAL};
     int port[3];
     for (int k = 0; k < 3; k++) {

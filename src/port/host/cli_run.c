@@ -193,6 +193,7 @@ int pp_cli_run(int argc, char **argv)
         fprintf(stderr, "polyphase run: %s\n", err);
         return 2;
     }
+    pp_vmeter_set_duration(&v, o.duration_s);
     if (open_ports(&v, net, &hc, &o) < 0) {
         return 1;
     }

@@ -1,20 +1,11 @@
 #include "host_port.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "host_crypto.h"
-#include "polyphase/nvm_layout.h"
-
-#define NVM_HEADER_LEN 4096u
-#define NVM_MAGIC "POLYPHASE-NVM-1\n"
-#define NVM_PAGE 256u
 
 static uint64_t mono_ns(void)
 {
@@ -109,17 +100,17 @@ static void host_log(void *ctx, pp_log_level_t level, const char *module, const 
     fprintf(out, "%s%s%s: %s: %s\n", hp->tag, hp->tag[0] ? " " : "", LEVEL[level], module, text);
 }
 
-static pp_err_t host_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len)
+static pp_err_t ram_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len)
 {
     pp_host_port_t *hp = ctx;
     if (addr > hp->port.nvm.size || len > hp->port.nvm.size - addr) {
         return PP_ERR_NVM;
     }
-    memcpy(dst, hp->nvm_map + NVM_HEADER_LEN + addr, len);
+    memcpy(dst, hp->nvm_ram + addr, len);
     return PP_OK;
 }
 
-static pp_err_t host_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
+static pp_err_t ram_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
     pp_host_port_t *hp = ctx;
     const uint32_t page = hp->port.nvm.page_size;
@@ -127,104 +118,56 @@ static pp_err_t host_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uin
         (len > 0 && addr / page != (addr + len - 1) / page)) {
         return PP_ERR_NVM;
     }
-    memcpy(hp->nvm_map + NVM_HEADER_LEN + addr, src, len);
+    memcpy(hp->nvm_ram + addr, src, len);
     return PP_OK;
 }
 
-static void nvm_header(char *h, uint32_t size, uint32_t page)
+static pp_err_t file_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len)
 {
-    memset(h, 0, NVM_HEADER_LEN);
-    snprintf(h, NVM_HEADER_LEN, "%ssize=%u\npage=%u\nerase=0\n", NVM_MAGIC, size, page);
+    return pp_host_nvm_read(&((pp_host_port_t *)ctx)->nvm_file, addr, dst, len);
 }
 
-/* Maps the image; creates it (erased) when absent. */
-static int map_image(pp_host_port_t *hp, const char *path, char *err, size_t errlen)
+static pp_err_t file_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
-    const size_t len = NVM_HEADER_LEN + PP_NVM_TOTAL_SIZE;
-    char want[NVM_HEADER_LEN];
-    nvm_header(want, PP_NVM_TOTAL_SIZE, NVM_PAGE);
-    int fd = open(path, O_RDWR | O_CREAT, 0644);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%s: cannot open the NVM image: %s", path, strerror(errno));
-        return -1;
-    }
-    bool fresh = st.st_size == 0;
-    if (fresh && ftruncate(fd, (off_t)len) < 0) {
-        snprintf(err, errlen, "%s: cannot size the NVM image: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (!fresh && (size_t)st.st_size != len) {
-        snprintf(err, errlen, "%s: not a Polyphase NVM image of %u bytes (file has %lld bytes); "
-                 "move it away or choose another nvm_image", path, PP_NVM_TOTAL_SIZE,
-                 (long long)st.st_size);
-        close(fd);
-        return -1;
-    }
-    uint8_t *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) {
-        snprintf(err, errlen, "%s: cannot map the NVM image: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (fresh) {
-        memcpy(map, want, NVM_HEADER_LEN);
-        memset(map + NVM_HEADER_LEN, 0xFF, PP_NVM_TOTAL_SIZE);
-    } else if (memcmp(map, want, NVM_HEADER_LEN) != 0) {
-        snprintf(err, errlen, "%s: NVM image header does not match this build's geometry "
-                 "(%u bytes, %u-byte pages)", path, PP_NVM_TOTAL_SIZE, NVM_PAGE);
-        munmap(map, len);
-        close(fd);
-        return -1;
-    }
-    hp->nvm_fd = fd;
-    hp->nvm_map = map;
-    hp->nvm_map_len = len;
-    return 0;
+    return pp_host_nvm_write(&((pp_host_port_t *)ctx)->nvm_file, addr, src, len);
 }
 
-int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, char *err, size_t errlen)
+int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, const char *meter_id,
+                            char *err, size_t errlen)
 {
+    pp_nvm_geometry_t geo = pp_host_nvm_default_geometry();
     if (path) {
-        if (map_image(hp, path, err, errlen) < 0) {
+        if (pp_host_nvm_open(&hp->nvm_file, path, &geo, meter_id, false, err, errlen) != PP_OK) {
             return -1;
         }
+        hp->port.nvm_read = file_nvm_read;
+        hp->port.nvm_write = file_nvm_write;
     } else {
-        hp->nvm_map_len = NVM_HEADER_LEN + PP_NVM_TOTAL_SIZE;
-        hp->nvm_map = malloc(hp->nvm_map_len);
-        if (!hp->nvm_map) {
+        hp->nvm_ram = malloc(geo.size);
+        if (!hp->nvm_ram) {
             snprintf(err, errlen, "out of memory for the NVM");
             return -1;
         }
-        memset(hp->nvm_map + NVM_HEADER_LEN, 0xFF, PP_NVM_TOTAL_SIZE);
-        hp->nvm_fd = -1;
+        memset(hp->nvm_ram, geo.erased_value, geo.size);
+        hp->port.nvm_read = ram_nvm_read;
+        hp->port.nvm_write = ram_nvm_write;
     }
-    hp->port.nvm = (pp_nvm_geometry_t){.size = PP_NVM_TOTAL_SIZE, .page_size = NVM_PAGE,
-                                       .erase_size = 0, .erased_value = 0xFF,
-                                       .endurance_cycles = 100000};
-    hp->port.nvm_read = host_nvm_read;
-    hp->port.nvm_write = host_nvm_write;
+    hp->port.nvm = geo;
     return 0;
 }
 
 void pp_host_port_close(pp_host_port_t *hp)
 {
-    if (hp->nvm_map && hp->nvm_fd >= 0) {
-        msync(hp->nvm_map, hp->nvm_map_len, MS_SYNC);
-        munmap(hp->nvm_map, hp->nvm_map_len);
-        close(hp->nvm_fd);
-    } else {
-        free(hp->nvm_map);
-    }
-    hp->nvm_map = NULL;
+    pp_host_nvm_close(&hp->nvm_file);
+    free(hp->nvm_ram);
+    hp->nvm_ram = NULL;
 }
 
 void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double speed,
                        int64_t utc_start_ms)
 {
     memset(hp, 0, sizeof *hp);
-    hp->nvm_fd = -1;
+    hp->nvm_file.fd = -1;
     hp->clock_mode = mode;
     hp->speed = speed > 0 ? speed : 1.0;
     hp->origin_ns = mono_ns();

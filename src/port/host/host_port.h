@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host_nvm.h"
 #include "net.h"
 #include "polyphase/port.h"
 
@@ -20,9 +21,8 @@ typedef enum pp_host_clock_mode {
 typedef struct pp_host_port {
     pp_port_t port;
     pp_net_t *net;          /* may be NULL (offline simulation) */
-    uint8_t *nvm_map;       /* mapped image file: header + NVM bytes */
-    size_t nvm_map_len;
-    int nvm_fd;
+    pp_host_nvm_t nvm_file; /* the image file (fd -1: none) */
+    uint8_t *nvm_ram;       /* RAM-only NVM when no image file is used */
     pp_host_clock_mode_t clock_mode;
     double speed;
     uint64_t origin_ns;     /* CLOCK_MONOTONIC at start */
@@ -46,11 +46,12 @@ typedef struct pp_host_port {
 void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double speed,
                        int64_t utc_start_ms);
 void pp_host_port_attach_net(pp_host_port_t *hp, pp_net_t *net);
-/* Opens (or creates) the NVM image at path: a header naming the geometry,
- * then the NVM bytes, mapped shared so every write is in the page cache at
- * once (a killed process loses nothing it wrote). A file of another geometry
- * or not an image is refused. NULL path: RAM only. Message in err. */
-int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, char *err, size_t errlen);
+/* Opens (or creates) the meter's NVM image at path (host_nvm.h: mapped
+ * shared, so a killed process loses nothing it wrote; a file of another
+ * geometry or meter, or in use, is refused). NULL path: RAM only. The
+ * meter_id guards against opening another meter's image. Message in err. */
+int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, const char *meter_id,
+                            char *err, size_t errlen);
 void pp_host_port_close(pp_host_port_t *hp);
 /* Virtual clock: moves monotonic time and the RTC forward. */
 void pp_host_port_advance(pp_host_port_t *hp, uint64_t ms);

@@ -207,7 +207,9 @@ static int seen_once(ctx_t *c, const char *what)
         }
     }
     if (c->n_seen < SEEN_MAX) {
-        snprintf(c->seen[c->n_seen++], sizeof c->seen[0], "%s", what);
+        size_t n = strnlen(what, sizeof c->seen[0] - 1); /* long keys: compare a prefix */
+        memcpy(c->seen[c->n_seen], what, n);
+        c->seen[c->n_seen++][n] = '\0';
     }
     return 0;
 }

@@ -150,7 +150,7 @@ static int start_meter(days_ctx_t *d, const days_opts_t *o, pp_meter_setup_t *ms
     pp_clock_init(&ck, ms->cfg.sw.gmt_offset_minutes, ms->cfg.sw.dst == PP_OC_DST_EU);
     pp_clock_from_local(&ck, &start, false, &utc0);
     pp_host_port_init(&d->hp, PP_HOST_CLOCK_VIRTUAL, 1, utc0);
-    if (pp_host_port_attach_nvm(&d->hp, o->nvm, err, errlen) < 0) {
+    if (pp_host_port_attach_nvm(&d->hp, o->nvm, hc.meter_number, err, errlen) < 0) {
         return -1;
     }
     if (o->waveform) {

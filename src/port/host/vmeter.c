@@ -36,7 +36,7 @@ int pp_vmeter_start(pp_vmeter_t *v, const pp_hostcfg_t *hc, const char *nvm_path
     }
     pp_host_port_init(&v->hp, PP_HOST_CLOCK_REAL, speed, utc_start_ms);
     snprintf(v->hp.tag, sizeof v->hp.tag, "%s", hc->meter_number);
-    if (pp_host_port_attach_nvm(&v->hp, nvm_path, err, errlen) < 0) {
+    if (pp_host_port_attach_nvm(&v->hp, nvm_path, hc->meter_number, err, errlen) < 0) {
         return -1;
     }
     pp_host_port_attach_net(&v->hp, net);
@@ -57,7 +57,8 @@ void pp_vmeter_step(pp_vmeter_t *v)
 {
     int64_t now;
     v->hp.port.rtc_get(v->hp.port.ctx, &now);
-    for (int burst = 0; now >= v->next_frame_ms && burst < 100000; burst++) {
+    for (int burst = 0; now >= v->next_frame_ms && burst < 100000 &&
+                        !(v->end_ms && v->next_frame_ms > v->end_ms); burst++) {
         /* The household lives by the wall clock: local time of the second. */
         int64_t second = v->next_frame_ms - 1000;
         pp_civil_t lt;
@@ -72,6 +73,11 @@ void pp_vmeter_step(pp_vmeter_t *v)
         v->next_frame_ms += 1000;
     }
     pp_meter_task(v->meter);
+}
+
+void pp_vmeter_set_duration(pp_vmeter_t *v, int64_t seconds)
+{
+    v->end_ms = seconds > 0 ? v->start_ms + (seconds - 1) * 1000 : 0;
 }
 
 int64_t pp_vmeter_elapsed_s(const pp_vmeter_t *v)

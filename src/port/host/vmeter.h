@@ -18,6 +18,7 @@ typedef struct pp_vmeter {
     pp_powerstep_t ps;
     int64_t next_frame_ms; /* RTC time at which the next frame is due */
     int64_t start_ms;
+    int64_t end_ms;        /* no frames from here on (0: run on) */
 } pp_vmeter_t;
 
 /* Starts a meter from a host configuration: clock (utc_start_ms, speed), NVM
@@ -25,7 +26,9 @@ typedef struct pp_vmeter {
 int pp_vmeter_start(pp_vmeter_t *v, const pp_hostcfg_t *hc, const char *nvm_path,
                     const char *scenario, uint64_t seed, double speed, int64_t utc_start_ms,
                     pp_net_t *net, char *err, size_t errlen);
-/* Feeds every frame that is due by the meter's clock, then runs the task. */
+/* Feeds every frame that is due by the meter's clock (never past end_ms,
+ * see pp_vmeter_set_duration), then runs the task. */
+void pp_vmeter_set_duration(pp_vmeter_t *v, int64_t seconds);
 void pp_vmeter_step(pp_vmeter_t *v);
 /* Seconds of meter time run so far. */
 int64_t pp_vmeter_elapsed_s(const pp_vmeter_t *v);
