@@ -59,9 +59,14 @@ static void host_stream_close(void *ctx, pp_channel_t ch, unsigned conn)
     }
 }
 
+static void host_log(void *ctx, pp_log_level_t level, const char *module, const char *text);
+
+/* TCP and ptys carry any rate; the change is logged so tests and users see it. */
 static pp_err_t host_stream_set_baud(void *ctx, pp_channel_t ch, unsigned conn, uint32_t baud)
 {
-    (void)ctx; (void)ch; (void)conn; (void)baud; /* TCP and pty carry any baud rate */
+    char text[64];
+    snprintf(text, sizeof text, "line %u at %u baud", conn, (unsigned)baud);
+    host_log(ctx, PP_LOG_INFO, ch == PP_CH_OPTICAL ? "optical" : "serial", text);
     return PP_OK;
 }
 
