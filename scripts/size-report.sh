@@ -8,6 +8,6 @@ elf=$1; out=$2
   arm-none-eabi-size -A "$elf" | grep -E '^(\.text|\.data|\.bss|\.rodata|section)' || true
   arm-none-eabi-size -B "$elf" | awk 'NR==2 {printf "flash %d bytes (text+data), RAM %d bytes (data+bss)\n", $1+$2, $2+$3}'
   echo "largest core symbols:"
-  arm-none-eabi-nm --size-sort -S -r "$elf" | head -15 | sed 's/^/  /'
+  arm-none-eabi-nm --size-sort -S -r "$elf" | awk 'NR <= 15 { print "  " $0 }'
 } > "$out"
 cat "$out"
