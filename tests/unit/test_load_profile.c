@@ -14,11 +14,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "export_csv.h"
 #include "fake_port.h"
 #include "polyphase/nvm_layout.h"
 #include "polyphase/profile.h"
@@ -354,6 +357,35 @@ static void test_bad_config(void **state)
     assert_int_equal(pp_logstore_count(&w->lp.p.store), 0);
 }
 
+/* CSV export: header and the first row by hand (std 01:15 on 2026-01-01 is
+ * minute 29,453,835 since 1970 on the standard-time scale). */
+static void test_csv_export(void **state)
+{
+    (void)state;
+    open_lp(15, 4);
+    tick(T0_UTC, 0);
+    tick(T0_UTC + 15 * MIN, 0);
+    tick(T0_UTC + 30 * MIN, PP_LP_ST_CLOCK_INVALID);
+    tick(T0_UTC + 45 * MIN, 0);
+    char dir[] = "/tmp/pp_lp_csvXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(pp_export_csv_all(dir, 60, &w->lp, NULL, NULL), PP_OK);
+    char path[64], text[512];
+    snprintf(path, sizeof(path), "%s/load_profile.csv", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = 0;
+    assert_string_equal(text,
+                        "\"clock\",\"status\",\"A+ (Wh)\",\"A- (Wh)\",\"R+ (varh)\",\"R- (varh)\"\n"
+                        "2026-01-01T01:15:00+01:00,0,29453835,58907670,88361505,117815340\n"
+                        "2026-01-01T01:30:00+01:00,0,29453850,58907700,88361550,117815400\n"
+                        "2026-01-01T01:45:00+01:00,2,29453865,58907730,88361595,117815460\n");
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dst, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_range_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
