@@ -68,7 +68,7 @@ static pp_al_config_t config(unsigned interval, unsigned channels)
     memset(&c, 0, sizeof(c));
     c.interval_min = (uint8_t)interval;
     c.channels = (uint8_t)channels;
-    for (unsigned i = 0; i < channels; i++) {
+    for (unsigned i = 0; i < channels && i < PP_AL_MAX_CHANNELS; i++) {
         c.source[i] = (uint16_t)(i + 1);
     }
     return c;
