@@ -3,7 +3,6 @@
  * seed, and three TCP ports from base+3i: wrapper, HDLC, optical.
  * DIR/ports.csv lists them for head-end tests. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +18,6 @@ typedef struct fleet_opts {
     unsigned long long first;
     double speed;
 } fleet_opts_t;
-
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
-}
 
 static void usage(FILE *out)
 {
@@ -145,11 +136,7 @@ int pp_cli_fleet(int argc, char **argv)
     }
     static pp_hostcfg_t hc;
     char err[PP_HOSTCFG_MESSAGE_MAX];
-    pp_hostcfg_defaults(&hc);
-    const char *cfg = o.config ? o.config
-                               : (access("etc/polyphase.conf", R_OK) == 0 ? "etc/polyphase.conf"
-                                                                           : NULL);
-    if (cfg && pp_hostcfg_load(&hc, cfg, err, sizeof err) < 0) {
+    if (pp_hostcfg_load_or_default(&hc, o.config, err, sizeof err) < 0) {
         fprintf(stderr, "polyphase fleet: %s\n", err);
         return 2;
     }
@@ -178,10 +165,8 @@ int pp_cli_fleet(int argc, char **argv)
                o.port_base, o.port_base + 3 * o.count - 1, csv_path);
         fflush(stdout);
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
-    while (rc == 0 && !g_stop && !(o.duration_s && pp_vmeter_elapsed_s(&v[0]) >= o.duration_s)) {
+    pp_vmeter_catch_signals();
+    while (rc == 0 && !pp_vmeter_stop_requested() && !(o.duration_s && pp_vmeter_elapsed_s(&v[0]) >= o.duration_s)) {
         pp_net_poll(net, o.speed > 50 ? 0 : 5);
         for (long i = 0; i < o.count; i++) {
             pp_vmeter_step(&v[i]);

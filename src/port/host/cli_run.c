@@ -1,7 +1,6 @@
 /* polyphase run: one virtual meter in real time (or N times faster) with its
  * ports on TCP and pseudo-terminals, a live one-line reading, and a clean
  * shutdown on Ctrl-C (everything committed to the NVM image). */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +20,6 @@ typedef struct run_opts {
     int pty;           /* -1 from the config */
     unsigned long long seed;
 } run_opts_t;
-
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
-}
 
 static void usage(FILE *out)
 {
@@ -162,26 +153,17 @@ static void live_line(const pp_vmeter_t *v, const pp_net_t *net)
     fflush(stdout);
 }
 
-static int load_config(const run_opts_t *o, pp_hostcfg_t *hc)
-{
-    char err[PP_HOSTCFG_MESSAGE_MAX];
-    pp_hostcfg_defaults(hc);
-    const char *cfg = o->config ? o->config : (access("etc/polyphase.conf", R_OK) == 0
-                                                   ? "etc/polyphase.conf" : NULL);
-    if (cfg && pp_hostcfg_load(hc, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "polyphase run: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
 int pp_cli_run(int argc, char **argv)
 {
     run_opts_t o;
     static pp_hostcfg_t hc;
     static pp_vmeter_t v;
     char err[PP_HOSTCFG_MESSAGE_MAX];
-    if (parse_args(argc, argv, &o) < 0 || load_config(&o, &hc) < 0) {
+    if (parse_args(argc, argv, &o) < 0) {
+        return 2;
+    }
+    if (pp_hostcfg_load_or_default(&hc, o.config, err, sizeof err) < 0) {
+        fprintf(stderr, "polyphase run: %s\n", err);
         return 2;
     }
     double speed = o.speed > 0 ? o.speed : (hc.speed > 0 ? hc.speed : 1);
@@ -199,12 +181,10 @@ int pp_cli_run(int argc, char **argv)
     }
     printf("  nvm %s, scenario %s, speed %gx; Ctrl-C stops\n", nvm, scenario, speed);
     fflush(stdout);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    pp_vmeter_catch_signals();
     int live = o.live >= 0 ? o.live : isatty(STDOUT_FILENO);
     uint64_t last_live = 0;
-    while (!g_stop && !(o.duration_s && pp_vmeter_elapsed_s(&v) >= o.duration_s)) {
+    while (!pp_vmeter_stop_requested() && !(o.duration_s && pp_vmeter_elapsed_s(&v) >= o.duration_s)) {
         pp_net_poll(net, speed > 50 ? 0 : 5);
         pp_vmeter_step(&v);
         uint64_t mono = v.hp.port.monotonic_ms(v.hp.port.ctx);

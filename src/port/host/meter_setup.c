@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void set_name(pp_cal_name_t *n, const char *text)
 {
@@ -89,4 +90,13 @@ int pp_meter_setup_from_hostcfg(pp_meter_setup_t *setup, const pp_hostcfg_t *hc,
         c->special_days = &setup->special_days;
     }
     return 0;
+}
+
+int pp_hostcfg_load_or_default(pp_hostcfg_t *hc, const char *path, char *err, size_t errlen)
+{
+    pp_hostcfg_defaults(hc);
+    if (!path && access("etc/polyphase.conf", R_OK) == 0) {
+        path = "etc/polyphase.conf";
+    }
+    return path ? pp_hostcfg_load(hc, path, err, errlen) : 0;
 }

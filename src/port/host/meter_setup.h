@@ -19,6 +19,11 @@ typedef struct pp_meter_setup {
 int pp_meter_setup_from_hostcfg(pp_meter_setup_t *setup, const pp_hostcfg_t *hc, char *err,
                                 size_t errlen);
 
+/* Loads the host configuration: path if given, else etc/polyphase.conf when
+ * present (the working directory of `make run`), else the built-in defaults.
+ * Returns 0 or -1 with "file:line: message" in err. */
+int pp_hostcfg_load_or_default(pp_hostcfg_t *hc, const char *path, char *err, size_t errlen);
+
 /* Converts a tariff preset of the host file to the core's calendar (COSEM
  * class 20 / 11 shape): day and week ids are the preset's 1-based indexes. */
 int pp_meter_setup_calendar(const pp_hostcfg_tariff_t *t, pp_calendar_t *cal,

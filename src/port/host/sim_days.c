@@ -132,11 +132,8 @@ static int start_meter(days_ctx_t *d, const days_opts_t *o, pp_meter_setup_t *ms
                        size_t errlen)
 {
     static pp_hostcfg_t hc;
-    pp_hostcfg_defaults(&hc);
-    const char *cfg = o->config ? o->config : (access("etc/polyphase.conf", R_OK) == 0
-                                                   ? "etc/polyphase.conf" : NULL);
     pp_civil_t start;
-    if ((cfg && pp_hostcfg_load(&hc, cfg, err, errlen) < 0) ||
+    if (pp_hostcfg_load_or_default(&hc, o->config, err, errlen) < 0 ||
         pp_meter_setup_from_hostcfg(ms, &hc, err, errlen) < 0 ||
         pp_scenario_init(&d->scenario, o->scenario, o->seed, err, errlen) < 0) {
         return -1;

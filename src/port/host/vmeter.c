@@ -1,8 +1,29 @@
 #include "vmeter.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static volatile sig_atomic_t g_stop_requested; /* host program state, not core */
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    g_stop_requested = 1;
+}
+
+void pp_vmeter_catch_signals(void)
+{
+    signal(SIGINT, on_stop_signal);
+    signal(SIGTERM, on_stop_signal);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+bool pp_vmeter_stop_requested(void)
+{
+    return g_stop_requested != 0;
+}
 
 static void net_open(void *owner, pp_channel_t ch, unsigned conn)
 {

@@ -35,6 +35,10 @@ int64_t pp_vmeter_elapsed_s(const pp_vmeter_t *v);
 /* Commits and releases everything; returns the commit result. */
 pp_err_t pp_vmeter_stop(pp_vmeter_t *v);
 
+/* SIGINT/SIGTERM request a clean stop (NVM committed); SIGPIPE ignored. */
+void pp_vmeter_catch_signals(void);
+bool pp_vmeter_stop_requested(void);
+
 /* Net callbacks whose owner is a pp_vmeter_t. */
 extern const pp_net_callbacks_t pp_vmeter_net_callbacks;
 
