@@ -39,7 +39,9 @@ static pp_err_t read_slot(pp_logstore_t *ls, uint32_t i, slot_t *s, void *payloa
     PP_TRY(ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, ls->slot_len));
     s->seq = pp_le_get32(buf);
     s->time = (int64_t)pp_le_get64(buf + 4);
-    s->valid = s->seq != 0 && s->seq <= SEQ_MAX && (s->seq - 1u) % ls->capacity == i &&
+    /* seqs stop a lap short of 2^32 so next_seq never wraps */
+    s->valid = s->seq != 0 && s->seq <= SEQ_MAX - ls->capacity &&
+               (s->seq - 1u) % ls->capacity == i &&
                pp_le_get32(buf + body) == slot_crc(ls->tag, buf, body);
     if (s->valid && payload != NULL) {
         memcpy(payload, buf + 12, ls->payload_len);
@@ -149,7 +151,7 @@ pp_err_t pp_logstore_append(pp_logstore_t *ls, int64_t time_ms, const void *payl
 {
     PP_VERIFY(ls != NULL && ls->port != NULL && payload != NULL, PP_ERR_ARG);
     PP_VERIFY(pp_logstore_count(ls) == 0 || time_ms >= ls->last_time, PP_ERR_RANGE);
-    PP_VERIFY(ls->next_seq < SEQ_MAX, PP_ERR_NOSPACE);
+    PP_VERIFY(ls->next_seq <= SEQ_MAX - ls->capacity, PP_ERR_NOSPACE);
     uint8_t buf[SLOT_MAX];
     uint16_t body = (uint16_t)(ls->slot_len - 4u);
     pp_le_put32(buf, ls->next_seq);
