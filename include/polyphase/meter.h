@@ -19,6 +19,7 @@
 
 #include "polyphase/app.h"
 #include "polyphase/clock.h"
+#include "polyphase/events.h"
 #include "polyphase/hdlc.h"
 #include "polyphase/iec62056_21.h"
 #include "polyphase/journal.h"
@@ -26,6 +27,7 @@
 #include "polyphase/objects.h"
 #include "polyphase/ordercode.h"
 #include "polyphase/port.h"
+#include "polyphase/profile.h"
 #include "polyphase/pulse.h"
 #include "polyphase/value.h"
 #include "polyphase/wrapper.h"
@@ -89,6 +91,9 @@ struct pp_meter {
     pp_metrology_t metrology;
     pp_pulse_t pulses;
     pp_app_t app;
+    pp_lp_t load_profile;    /* 1.1.99.1.0.255 */
+    pp_al_t analysis;        /* 1.1.99.1.1.255 */
+    pp_events_t events;
     pp_frame_t frame;        /* the latest measurement frame */
     bool have_frame;
     uint64_t last_task_ms;

@@ -73,6 +73,7 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     app_config_from_codes(cfg, &ac);
     pp_app_clock_t clock = {.ctx = m, .local = app_local_time};
     PP_TRY(pp_app_init(&m->app, port, &m->journal, &clock, &ac));
+    PP_TRY(pp_meter_logs_init(m));
     PP_TRY(pp_meter_optical_init(m));
     m->last_task_ms = port->monotonic_ms(port->ctx);
     return PP_OK;
@@ -96,6 +97,7 @@ static void handle_frame(pp_meter_t *m, const pp_frame_t *f)
     note_error(m, pp_app_on_frame(&m->app, f, m->status.clock_valid ? utc : PP_APP_TIME_INVALID));
     pp_pulse_frame(&m->pulses, f, m->port->monotonic_ms(m->port->ctx));
     m->frame = *f;
+    note_error(m, pp_meter_logs_frame(m, utc, m->status.clock_valid));
     m->have_frame = true;
     m->status.frames++;
 }
@@ -148,12 +150,18 @@ pp_err_t pp_meter_set_time(pp_meter_t *m, int64_t utc_ms)
     int64_t old = 0;
     bool was_valid = m->port->rtc_get(m->port->ctx, &old) == PP_OK;
     PP_TRY(m->port->rtc_set(m->port->ctx, utc_ms));
-    return was_valid ? pp_app_on_clock_change(&m->app, old, utc_ms) : PP_OK;
+    if (!was_valid) {
+        return PP_OK;
+    }
+    PP_TRY(pp_meter_logs_clock_set(m, old, utc_ms));
+    return pp_app_on_clock_change(&m->app, old, utc_ms);
 }
 
 pp_err_t pp_meter_power_fail(pp_meter_t *m)
 {
-    return pp_app_on_power_fail(&m->app);
+    pp_err_t rc = pp_app_on_power_fail(&m->app);
+    pp_err_t rc2 = pp_meter_logs_power_fail(m);
+    return rc < 0 ? rc : rc2;
 }
 
 pp_err_t pp_meter_local_time(const pp_meter_t *m, int64_t utc_ms, pp_tariff_time_t *out)

@@ -5,6 +5,10 @@
 #include "polyphase/meter.h"
 
 pp_err_t pp_meter_optical_init(pp_meter_t *m);
+pp_err_t pp_meter_logs_init(pp_meter_t *m);
+pp_err_t pp_meter_logs_frame(pp_meter_t *m, int64_t utc_ms, bool clock_valid);
+pp_err_t pp_meter_logs_power_fail(pp_meter_t *m);
+pp_err_t pp_meter_logs_clock_set(pp_meter_t *m, int64_t old_utc_ms, int64_t new_utc_ms);
 void pp_meter_conns_poll(pp_meter_t *m, uint64_t now_ms);
 pp_meter_conn_t *pp_meter_conn_find(pp_meter_t *m, pp_channel_t ch, unsigned id);
 /* One request APDU from a client (wPort or HDLC SAP) to a server address;

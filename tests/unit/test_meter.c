@@ -162,9 +162,78 @@ static void optical_readout_shows_the_registers(void **state)
     s = &r.port.streams[PP_CH_OPTICAL];
     char text[4096] = {0};
     memcpy(text, s->data, s->len < sizeof text - 1 ? s->len : sizeof text - 1);
-    fprintf(stderr, "%s", text);
     assert_non_null(strstr(text, "1.8.0(3.60*kWh)"));
     assert_non_null(strstr(text, "0.0.1(12345678)"));
+    rig_free(&r);
+}
+
+typedef struct rows {
+    int n;
+    int64_t time[8], a_plus[8], status[8];
+} rows_t;
+
+static int collect(void *user, const pp_log_row_t *row)
+{
+    rows_t *r = user;
+    if (r->n < 8) {
+        r->time[r->n] = row->cell[0].value;
+        r->status[r->n] = row->cell[1].value;
+        r->a_plus[r->n] = row->cell[2].value;
+    }
+    r->n++;
+    return PP_OK;
+}
+
+static void load_profile_logs_register_readings_each_period(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678"); /* starts 2026-01-01 01:00 UTC = 01:00 standard time + 1 h */
+    run_load(&r, 5400, 3600); /* 1.35 kWh per quarter hour */
+    pp_log_view_t view;
+    pp_lp_view(&r.meter->load_profile, &view);
+    rows_t rows = {0};
+    pp_log_select_t all = {.by = PP_LOG_BY_ALL};
+    assert_int_equal(pp_log_read(&view, &all, collect, &rows), 4);
+    /* Entries at 02:15, 02:30, 02:45, 03:00 standard time (UTC+1) with the
+     * A+ register read at each boundary: 1350, 2700, 4050, 5400 Wh. */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rows.a_plus[i], 1350 * (i + 1));
+        assert_true(rows.time[i] == 1767225600000LL + (2 * 3600 + 15 * 60 * (i + 1)) * 1000LL);
+        assert_int_equal(rows.status[i], 0);
+    }
+    rig_free(&r);
+}
+
+static void outage_across_restart_is_a_long_power_failure(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678");
+    run_load(&r, 5400, 60);
+    assert_int_equal(pp_meter_power_fail(r.meter), PP_OK);
+    free(r.meter);
+    pp_fake_advance_ms(&r.port, 600000); /* 10 min without supply: > 3 min, long */
+    rig_start(&r, "12345678");
+    assert_int_equal(pp_events_count(&r.meter->events, PP_EV_POWER_FAIL_LONG), 1);
+    assert_int_equal(pp_events_count(&r.meter->events, PP_EV_POWER_FAIL_SHORT), 0);
+    assert_int_equal(pp_events_count(&r.meter->events, PP_EV_POWER_UP), 1);
+    free(r.meter);
+    rig_start(&r, "12345678"); /* a restart without outage adds nothing */
+    assert_int_equal(pp_events_count(&r.meter->events, PP_EV_POWER_FAIL_LONG), 1);
+    rig_free(&r);
+}
+
+static void setting_the_clock_logs_old_and_new_time(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678");
+    run_load(&r, 5400, 10);
+    int64_t before = r.port.rtc_ms;
+    assert_int_equal(pp_meter_set_time(r.meter, before + 3600000), PP_OK);
+    assert_int_equal(pp_events_count(&r.meter->events, PP_EV_CLOCK_ADJUSTED), 1);
+    assert_true(r.port.rtc_ms == before + 3600000);
     rig_free(&r);
 }
 
@@ -175,6 +244,9 @@ int main(void)
         cmocka_unit_test(restart_recovers_registers_from_the_nvm_image),
         cmocka_unit_test(objects_follow_the_order_code),
         cmocka_unit_test(optical_readout_shows_the_registers),
+        cmocka_unit_test(load_profile_logs_register_readings_each_period),
+        cmocka_unit_test(outage_across_restart_is_a_long_power_failure),
+        cmocka_unit_test(setting_the_clock_logs_old_and_new_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

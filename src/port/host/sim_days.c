@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export_csv.h"
 #include "host_port.h"
 #include "meter_setup.h"
 #include "scenario.h"
@@ -16,7 +17,7 @@
 #include "synth.h"
 
 typedef struct days_opts {
-    const char *config, *scenario, *nvm, *start, *report;
+    const char *config, *scenario, *nvm, *start, *report, *export_dir;
     double days;
     unsigned long long seed;
     int waveform, progress;
@@ -35,10 +36,12 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: polyphase simulate --days N [--scenario NAME] [--seed N] [--start YYYY-MM-DD]\n"
             "                          [--config FILE] [--nvm FILE] [--waveform] [--report json|text]\n"
+            "                          [--export DIR]\n"
             "Runs the whole meter on a virtual clock from START (local midnight, default\n"
             "2026-01-01) for N days (fractions allowed) and prints registers, tariffs, maxima,\n"
             "counters and debiting stops. Power-step mode (one frame per simulated second) by\n"
             "default; --waveform synthesizes 8 kHz samples through metrology (slower).\n"
+            "--export DIR writes the load profile, analysis logger and event logs as CSV.\n"
             "Scenarios: %s\n", pp_scenario_names());
 }
 
@@ -75,6 +78,8 @@ static int parse(int argc, char **argv, days_opts_t *o)
             o->config = v;
         } else if (!strcmp(a, "--nvm")) {
             o->nvm = v;
+        } else if (!strcmp(a, "--export")) {
+            o->export_dir = v;
         } else if (!strcmp(a, "--report")) {
             o->report = v;
             if (strcmp(v, "json") && strcmp(v, "text")) {
@@ -230,6 +235,12 @@ int pp_sim_days(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b);
     double elapsed = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     pp_sim_days_summary(d.meter, &o.days, elapsed, !strcmp(o.report, "json"), stdout);
+    if (o.export_dir && pp_export_csv_all(o.export_dir, d.meter->clock.std_offset_min,
+                                          &d.meter->load_profile, &d.meter->analysis,
+                                          &d.meter->events) != PP_OK) {
+        fprintf(stderr, "polyphase simulate: cannot write the CSV files into %s\n", o.export_dir);
+        commit = PP_ERR_PORT;
+    }
     pp_host_port_close(&d.hp);
     free(d.meter);
     return commit == PP_OK ? 0 : 1;
