@@ -22,7 +22,8 @@
  * the interval energy is the difference of two rows.
  *
  * Entries exist for every period boundary: boundaries that passed while the
- * meter was off (or not ticking) are written on the next tick with the
+ * meter was off (or not ticking) are written on the next ticks (at most
+ * PP_PROFILE_MAX_PER_TICK rows per tick) with the
  * readings of that moment and PP_LP_ST_POWER_DOWN (after a restart) or the
  * caller's flags; the period in progress at a restart or clock change is
  * flagged too. Clock set forward: every skipped boundary gets an entry
@@ -49,6 +50,8 @@
 #define PP_LP_ENTRY_OVERHEAD 17u /* store overhead 16 + status byte */
 #define PP_LP_BUDGET 554400u     /* bytes of entries, every configuration */
 #define PP_LP_MAX_CHANNELS 4u
+/* Most rows one tick writes; a longer catch-up continues on later ticks. */
+#define PP_PROFILE_MAX_PER_TICK 256u
 
 /* Entries of one logger: overhead + 4 bytes per channel, in the budget. */
 uint32_t pp_profile_capacity(uint32_t budget, unsigned channels);

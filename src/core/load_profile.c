@@ -99,7 +99,9 @@ pp_err_t pp_periodic_tick(pp_periodic_t *p, const pp_clock_t *clk, int64_t utc_m
         if (due > (int64_t)p->store.capacity) { /* older ones would be overwritten */
             p->next_end = last_due - (int64_t)(p->store.capacity - 1u) * p->period_ms;
         }
-        while (p->next_end <= last_due) {
+        /* A long outage is caught up a slice per tick, so no tick blocks
+         * for thousands of NVM writes. */
+        for (unsigned n = 0; p->next_end <= last_due && n < PP_PROFILE_MAX_PER_TICK; n++) {
             PP_TRY(write_entry(p, clk, capture, ctx));
             p->next_end += p->period_ms;
         }

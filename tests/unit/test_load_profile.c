@@ -357,6 +357,30 @@ static void test_bad_config(void **state)
     assert_int_equal(pp_logstore_count(&w->lp.p.store), 0);
 }
 
+/* 30 days off at 15 min = 2,880 missed boundaries: caught up 256 rows per
+ * tick, contiguous, all flagged, none twice. */
+static void test_long_outage_sliced(void **state)
+{
+    (void)state;
+    open_lp(15, 4);
+    tick(T0_UTC, 0);
+    tick(T0_UTC + 15 * MIN, 0);
+    open_lp(15, 4); /* restart after 30 days */
+    int64_t back = T0_UTC + 30LL * 1440 * MIN + 15 * MIN + 20000;
+    tick(back, 0);
+    assert_int_equal(pp_logstore_count(&w->lp.p.store), 1 + PP_PROFILE_MAX_PER_TICK);
+    for (int i = 1; i <= 20; i++) {
+        tick(back + i * 1000, 0);
+    }
+    uint32_t n = pp_logstore_count(&w->lp.p.store);
+    assert_int_equal(n, 1 + 30 * 96);
+    for (uint32_t i = 1; i < n; i++) {
+        row_t r = get_row(i);
+        assert_int_equal(r.t, T0_STD + 15 * MIN + (int64_t)i * 15 * MIN);
+        assert_int_equal(r.status, PP_LP_ST_POWER_DOWN);
+    }
+}
+
 /* CSV export: header and the first row by hand (std 01:15 on 2026-01-01 is
  * minute 29,453,835 since 1970 on the standard-time scale). */
 static void test_csv_export(void **state)
@@ -399,6 +423,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_year_range_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_outage_sliced, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
