@@ -213,7 +213,8 @@ int pp_clock_date_encode(const pp_axdr_datetime_t *dt, uint8_t *out, size_t cap)
 int pp_clock_time_encode(const pp_axdr_datetime_t *dt, uint8_t *out, size_t cap);
 
 /* A UTC instant as a COSEM date-time in local wall time: deviation and the
- * DST bit of that instant, plus extra_status bits (e.g. the clock's). */
+ * DST bit of that instant, plus extra_status bits (e.g. the clock's). A wall
+ * offset beyond +-12 h (+12 h zone in summer) is sent as deviation 0x8000. */
 void pp_clock_dt_local(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_status,
                        pp_axdr_datetime_t *out);
 /* The same in local standard time (logger stamps): deviation = -offset, DST
@@ -223,7 +224,7 @@ void pp_clock_dt_standard(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_sta
 /* A complete date-time (year..second given; hundredths FF = 0) -> UTC. With a
  * deviation: local + deviation. With 0x8000: this clock's wall time; in the
  * repeated hour the DST status bit picks the pass (set: summer), the gap is
- * refused. PP_ERR_RANGE for wildcards or years outside 1970..2199. */
+ * refused. PP_ERR_RANGE for wildcards or an instant outside 1970..2199 UTC. */
 pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms);
 
 /* ---- class 8 attributes as data (the DLMS binding calls these) ---------- */

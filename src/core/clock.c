@@ -553,10 +553,13 @@ int pp_clock_time_encode(const pp_axdr_datetime_t *dt, uint8_t *out, size_t cap)
 static void dt_from_civil(const pp_civil_t *l, int32_t offset_min, uint8_t status,
                           pp_axdr_datetime_t *out)
 {
+    /* Summer time beyond +-12 h (e.g. +12 h + 1 h) has no COSEM deviation. */
+    const bool fits = offset_min >= -720 && offset_min <= 720;
     *out = (pp_axdr_datetime_t){.year = l->year, .month = l->month, .day = l->day,
                                 .dow = l->weekday, .hour = l->hour, .minute = l->minute,
                                 .second = l->second, .hundredths = (uint8_t)(l->ms / 10u),
-                                .deviation = (int16_t)-offset_min, .status = status};
+                                .deviation = fits ? (int16_t)-offset_min : PP_DT_DEVIATION_ANY,
+                                .status = status};
 }
 
 void pp_clock_dt_local(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_status,
@@ -580,22 +583,27 @@ void pp_clock_dt_standard(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_sta
 pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms)
 {
     PP_TRY(pp_clock_dt_check(dt, PP_DT_PART_ALL, NULL));
-    PP_VERIFY(dt->year >= 1970 && dt->year <= 2199 && dt->month >= 1 && dt->month <= 12 &&
+    PP_VERIFY(dt->year >= 1969 && dt->year <= 2200 && dt->month >= 1 && dt->month <= 12 &&
                   dt->day >= 1 && dt->day <= 31 && dt->hour != ANY && dt->minute != ANY &&
                   dt->second != ANY,
               PP_ERR_RANGE);
     pp_civil_t l = {.year = dt->year, .month = dt->month, .day = dt->day, .hour = dt->hour,
                     .minute = dt->minute, .second = dt->second,
                     .ms = (uint16_t)(field_or_zero(dt->hundredths) * 10u)};
+    int64_t u;
     if (dt->deviation != PP_DT_DEVIATION_ANY) {
-        *utc_ms = pp_ms_from_civil(&l) + dt->deviation * MS_MIN;
-        return PP_OK;
+        u = pp_ms_from_civil(&l) + dt->deviation * MS_MIN;
+    } else {
+        /* Status given without the DST bit: the standard-time pass. */
+        unsigned policy = (dt->status != ANY && !(dt->status & PP_CLOCK_STATUS_DST))
+                              ? PP_LOCAL_SECOND
+                              : PP_LOCAL_FIRST;
+        PP_TRY(pp_clock_from_local_ex(c, &l, policy, &u));
     }
-    /* Status given without the DST bit: the standard-time pass. */
-    unsigned policy = (dt->status != ANY && !(dt->status & PP_CLOCK_STATUS_DST))
-                          ? PP_LOCAL_SECOND
-                          : PP_LOCAL_FIRST;
-    return pp_clock_from_local_ex(c, &l, policy, utc_ms);
+    /* The instant must be one the RTC holds (local dates reach 1969/2200). */
+    PP_VERIFY(u >= 0 && u < UTC_END_MS, PP_ERR_RANGE);
+    *utc_ms = u;
+    return PP_OK;
 }
 
 /* ---- class 8 attributes -------------------------------------------------- */
