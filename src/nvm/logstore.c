@@ -195,21 +195,28 @@ pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, ui
     return PP_OK;
 }
 
-pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
+/* Time of the first readable entry at or after j in [j, hi); *at = hi when
+ * none. A rotted slot is unreadable anyway, so the search steps over it. */
+static pp_err_t probe_time(pp_logstore_t *ls, uint32_t j, uint32_t hi, uint32_t *at, int64_t *t)
 {
-    PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
-    uint32_t lo = 0, hi = pp_logstore_count(ls);
+    for (; j < hi; j++) {
+        int rc = pp_logstore_get(ls, j, t, NULL, NULL);
+        if (rc != PP_ERR_CORRUPT) {
+            PP_TRY(rc);
+            break;
+        }
+    }
+    *at = j;
+    return PP_OK;
+}
+
+/* First index in [lo, hi) whose time >= t (hi when none). */
+static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t hi, uint32_t *index)
+{
     while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2u, j = mid;
+        uint32_t mid = lo + (hi - lo) / 2u, j;
         int64_t tj = 0;
-        int rc = PP_ERR_CORRUPT;
-        /* A rotted slot is unreadable anyway: probe the next good one. */
-        while (j < hi && (rc = pp_logstore_get(ls, j, &tj, NULL, NULL)) == PP_ERR_CORRUPT) {
-            j++;
-        }
-        if (rc < 0 && rc != PP_ERR_CORRUPT) {
-            return rc;
-        }
+        PP_TRY(probe_time(ls, mid, hi, &j, &tj));
         if (j == hi || tj >= t) {
             hi = mid;
         } else {
@@ -218,6 +225,33 @@ pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
     }
     *index = lo;
     return PP_OK;
+}
+
+pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
+{
+    PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
+    return bisect_time(ls, t, 0, pp_logstore_count(ls), index);
+}
+
+/* As lower_bound for a t whose answer is at or after from, found by
+ * doubling steps from there: O(log k) reads for an answer k rows on. */
+static pp_err_t gallop_time(pp_logstore_t *ls, int64_t t, uint32_t from, uint32_t *index)
+{
+    uint32_t n = pp_logstore_count(ls), lo = from, step = 1;
+    while (lo < n) {
+        uint32_t probe = from + step - 1u, j;
+        int64_t tj = 0;
+        if (probe >= n || probe < from) {
+            break;
+        }
+        PP_TRY(probe_time(ls, probe, n, &j, &tj));
+        if (j == n || tj >= t) {
+            return bisect_time(ls, t, lo, probe, index);
+        }
+        lo = j + 1u;
+        step *= 2u;
+    }
+    return bisect_time(ls, t, lo, n, index);
 }
 
 pp_err_t pp_logstore_newest_time(const pp_logstore_t *ls, int64_t *time_ms)
@@ -288,7 +322,7 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
     if (sel->to_time == INT64_MAX) {
         b = pp_logstore_count(v->store);
     } else {
-        PP_TRY(pp_logstore_lower_bound(v->store, sel->to_time + 1, &b));
+        PP_TRY(gallop_time(v->store, sel->to_time + 1, a, &b));
     }
     if (a < b) {
         sp->first = a;

@@ -366,6 +366,53 @@ static void test_rotten_slot(void **state)
     assert_true(idx == 5 || idx == 6);
 }
 
+/* Range reads against a linear scan (the obvious reference), on times with
+ * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
+ * directions, before and after a rotted slot. */
+static void test_range_vs_scan(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 60, 2, TAG), PP_OK);
+    for (uint32_t k = 1; k <= 80; k++) { /* keeps 21..80 */
+        uint8_t p[2] = {(uint8_t)k, 0};
+        assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / 3), p), PP_OK);
+    }
+    pp_log_view_t v = {&ls, NULL, cols, 2, decode};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            fake.nvm[((40u - 1u) % 60u) * 18u + 12u] ^= 1; /* entry 40 rots */
+        }
+        for (int64_t from = 5000; from <= 28000; from += 500) {
+            for (int64_t to = from - 1000; to <= 28000; to += 700) {
+                unsigned want = 0;
+                int64_t first = 0, last = 0;
+                for (uint32_t k = 21; k <= 80; k++) {
+                    int64_t t = 1000 * (int64_t)(k / 3);
+                    if (t >= from && t <= to && !(pass == 1 && k == 40)) {
+                        if (want == 0) {
+                            first = k;
+                        }
+                        last = k;
+                        want++;
+                    }
+                }
+                for (int dir = 0; dir < 2; dir++) {
+                    pp_log_select_t s = {.by = PP_LOG_BY_RANGE, .from_time = from, .to_time = to,
+                                         .newest_first = dir == 1};
+                    rows_t r;
+                    memset(&r, 0, sizeof(r));
+                    assert_int_equal(pp_log_read(&v, &s, collect, &r), (int)want);
+                    if (want > 0) {
+                        assert_int_equal(r.cell[0][1], dir ? last : first);
+                        assert_int_equal(r.cell[want - 1][1], dir ? first : last);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /* Time bisection on a 4096-entry store: reads ~ log2(n), not n. */
 static void test_range_cost(void **state)
 {
@@ -383,8 +430,8 @@ static void test_range_cost(void **state)
     memset(&r, 0, sizeof(r));
     uint64_t before = fake.nvm_reads;
     assert_int_equal(pp_log_read(&v, &s, collect, &r), 4);
-    /* two bisections of <= 12 probes each + 4 rows */
-    assert_true(fake.nvm_reads - before <= 2 * 13 + 4);
+    /* a bisection of <= 12 probes, doubling steps (2 x 3), 4 rows */
+    assert_true(fake.nvm_reads - before <= 13 + 6 + 4);
 }
 
 int main(void)
@@ -398,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rotten_slot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_cost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_vs_scan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
