@@ -19,6 +19,7 @@
 
 #include "polyphase/app.h"
 #include "polyphase/clock.h"
+#include "polyphase/dlms.h"
 #include "polyphase/events.h"
 #include "polyphase/hdlc.h"
 #include "polyphase/iec62056_21.h"
@@ -69,6 +70,7 @@ typedef struct pp_meter_conn {
     pp_wrapper_framer_t wrapper;
     pp_hdlc_link_t hdlc;
     bool optical_hdlc;       /* optical line switched to HDLC (mode E) */
+    pp_dlms_session_t dlms;  /* the association on this connection */
     uint8_t rx_apdu[PP_METER_MAX_APDU + 16];
     uint8_t tx_apdu[PP_METER_MAX_APDU + 16];
     uint8_t hdlc_rx_frame[PP_HDLC_FRAME_BUF_SIZE(PP_METER_HDLC_INFO)];

@@ -1,0 +1,76 @@
+/* The DLMS/COSEM server of the meter (LN referencing): one session per
+ * connection, associations of OBJECT-MODEL.md (public SAP 16 without
+ * authentication, reader SAP 17 with the LLS password), GET normal / next
+ * (block transfer) / with-list, SET normal, ACTION normal, exception and
+ * data-access-result codes. Reads come from the object directory through
+ * the meter's bindings; profiles stream row by row into blocks. */
+#ifndef POLYPHASE_DLMS_H
+#define POLYPHASE_DLMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "polyphase/error.h"
+#include "polyphase/xdlms.h"
+
+#define PP_DLMS_SEL_MAX 128u       /* selective-access parameters kept for GET-next */
+#define PP_DLMS_SERVER_MAX_PDU 2048u
+
+typedef struct pp_dlms_session {
+    bool associated;
+    uint8_t assoc;                 /* pp_assoc_id_t */
+    uint16_t client;               /* client SAP */
+    uint16_t max_send;             /* client's max receive PDU (0: ours) */
+    uint32_t conformance;          /* negotiated */
+    /* GET with block transfer in progress */
+    bool long_get;
+    uint8_t iidp;
+    uint32_t block;                /* number of the last block sent */
+    uint32_t sent;                 /* Data octets sent so far */
+    pp_xdlms_attr_t attr;
+    bool has_access;
+    uint8_t selector;
+    uint16_t sel_len;
+    uint8_t sel[PP_DLMS_SEL_MAX];
+    uint32_t failed_logins;        /* LLS failures on this session */
+} pp_dlms_session_t;
+
+/* A window over the encoded Data of one attribute: bytes before skip are
+ * dropped, at most cap are kept; pos counts every byte produced. Encoders
+ * stop early (PP_ERR_NOSPACE) once the window is full. */
+typedef struct pp_dlms_sink {
+    uint8_t *out;
+    size_t cap;
+    uint32_t skip;
+    uint32_t pos;
+    size_t stored;
+    bool overflow;
+} pp_dlms_sink_t;
+
+pp_err_t pp_dlms_sink_put(pp_dlms_sink_t *k, const uint8_t *p, size_t n);
+
+struct pp_meter;
+
+/* One request APDU of a client (wPort or HDLC SAP). Writes the response
+ * into resp; returns its length, 0 when nothing is to be sent, or a
+ * negative pp_err_t. */
+int pp_dlms_apdu(struct pp_meter *m, pp_dlms_session_t *s, uint16_t client, const uint8_t *req,
+                 size_t len, uint8_t *resp, size_t cap);
+/* The connection ended: the association is released. */
+void pp_dlms_release(pp_dlms_session_t *s);
+
+/* Interface classes (src/dlms/dlms_classes.c): encode attribute attr of an
+ * object as A-XDR Data into the sink, applying selective access. Returns
+ * PP_OK, or sets *dar (data-access-result) and returns PP_ERR_DENIED. */
+pp_err_t pp_dlms_get_attribute(struct pp_meter *m, uint8_t assoc, const pp_xdlms_attr_t *a,
+                               const pp_xdlms_access_t *access, pp_dlms_sink_t *k,
+                               uint8_t *dar);
+/* SET one attribute from one A-XDR Data; returns the data-access-result. */
+uint8_t pp_dlms_set_attribute(struct pp_meter *m, uint8_t assoc, const pp_xdlms_attr_t *a,
+                              const uint8_t *value, size_t len);
+/* ACTION one method; returns the action-result. */
+uint8_t pp_dlms_action(struct pp_meter *m, uint8_t assoc, const pp_xdlms_attr_t *method,
+                       const uint8_t *params, size_t len);
+
+#endif

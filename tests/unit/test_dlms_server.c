@@ -1,0 +1,252 @@
+#define _GNU_SOURCE /* memmem */
+/* The DLMS/COSEM server through the whole meter (fake port). Requests are
+ * hand-built bytes (the widely published LN no-security AARQ, GET-Requests
+ * assembled byte by byte below); expectations are derived by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_port.h"
+#include "polyphase/acse.h"
+#include "polyphase/dlms_const.h"
+#include "polyphase/meter.h"
+#include "polyphase/nvm_layout.h"
+#include "powerstep.h"
+
+/* AARQ: application-context LN (60 85 74 05 08 01 01), no authentication,
+ * user-information InitiateRequest: DLMS 6, conformance 00 7E 1F (GET, SET,
+ * ACTION, selective access, block transfer ...), max PDU 0xFFFF. */
+static const uint8_t AARQ_PUBLIC[] = {
+    0x60, 0x1D, 0xA1, 0x09, 0x06, 0x07, 0x60, 0x85, 0x74, 0x05, 0x08, 0x01, 0x01,
+    0xBE, 0x10, 0x04, 0x0E, 0x01, 0x00, 0x00, 0x00, 0x06, 0x5F, 0x1F, 0x04, 0x00,
+    0x00, 0x7E, 0x1F, 0xFF, 0xFF};
+
+typedef struct rig {
+    pp_fake_port_t port;
+    pp_meter_t *m;
+    pp_meter_conn_t conn;
+    uint8_t resp[4096];
+} rig_t;
+
+static rig_t *rig_new(void)
+{
+    rig_t *r = calloc(1, sizeof *r);
+    pp_fake_port_init(&r->port, PP_NVM_TOTAL_SIZE, 256);
+    r->port.rtc_ms = 1767225600000 + 3600000; /* 2026-01-01 01:00 UTC */
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    r->m = calloc(1, sizeof *r->m);
+    assert_int_equal(pp_meter_init(r->m, &r->port.port, &cfg), PP_OK);
+    /* one hour at 5.4 kW: A+ 5400 Wh, 540 in 10 Wh units (Z1 = 7.2) */
+    pp_powerstep_t ps;
+    pp_powerstep_init(&ps);
+    pp_powerstep_load_t l = {.f_hz = 50};
+    for (unsigned ph = 0; ph < 3; ph++) {
+        l.u_v[ph] = 230;
+        pp_powerstep_set_pf(&l, ph, 1800, 1.0, true);
+    }
+    for (int s = 0; s < 3600; s++) {
+        pp_frame_t f;
+        pp_powerstep_frame(&ps, &l, &f);
+        pp_fake_advance_ms(&r->port, 1000);
+        pp_meter_push_frame(r->m, &f);
+    }
+    return r;
+}
+
+static void rig_free(rig_t *r)
+{
+    pp_fake_port_free(&r->port);
+    free(r->m);
+    free(r);
+}
+
+static int ask(rig_t *r, uint16_t client, const uint8_t *req, size_t len)
+{
+    return pp_dlms_apdu(r->m, &r->conn.dlms, client, req, len, r->resp, sizeof r->resp);
+}
+
+static void public_association_is_accepted(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    int n = ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC);
+    assert_true(n > 0);
+    pp_acse_aare_t re;
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)n, &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_ACCEPTED);
+    /* InitiateResponse: 08 00 06 5F 1F 04 00 <conformance 3 bytes> <max PDU 08 00> 00 07 */
+    assert_non_null(re.user_info.ptr);
+    assert_int_equal(re.user_info.ptr[0], 0x08);
+    assert_int_equal(re.user_info.len, 14);
+    assert_int_equal(re.user_info.ptr[10], 0x08); /* server max receive PDU 2048 = 08 00 */
+    assert_int_equal(re.user_info.ptr[11], 0x00);
+    rig_free(r);
+}
+
+static void reader_needs_the_right_password(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
+                         .mechanism = PP_ACSE_MECH_LOW,
+                         .auth_value = {(const uint8_t *)"12345678", 8},
+                         .user_info = {AARQ_PUBLIC + 17, 14}};
+    uint8_t aarq[128];
+    int len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
+    assert_true(len > 0);
+    pp_acse_aare_t re;
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)ask(r, 17, aarq, (size_t)len), &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_ACCEPTED);
+    rq.auth_value = (pp_acse_bytes_t){(const uint8_t *)"87654321", 8};
+    len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)ask(r, 17, aarq, (size_t)len), &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_REJECTED_PERMANENT);
+    assert_int_equal(re.diag, PP_ACSE_USER_AUTHENTICATION_FAILURE);
+    assert_int_equal(pp_events_count(&r->m->events, PP_EV_AUTH_FAILURE), 1);
+    /* the public AARQ on the reader's SAP: authentication mechanism required */
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)ask(r, 17, AARQ_PUBLIC, sizeof AARQ_PUBLIC), &re), PP_OK);
+    assert_int_equal(re.diag, PP_ACSE_USER_MECH_REQUIRED);
+    rig_free(r);
+}
+
+/* GET-Request-Normal: C0 01 invoke(C1) class(2) LN(6) attr(1) access(00). */
+static size_t get_req(uint8_t *out, uint16_t class_id, const uint8_t ln[6], uint8_t attr)
+{
+    uint8_t req[] = {0xC0, 0x01, 0xC1, (uint8_t)(class_id >> 8), (uint8_t)class_id,
+                     ln[0], ln[1], ln[2], ln[3], ln[4], ln[5], attr, 0x00};
+    memcpy(out, req, sizeof req);
+    return sizeof req;
+}
+
+static void reader_gets_registers_and_public_is_denied(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
+                         .mechanism = PP_ACSE_MECH_LOW,
+                         .auth_value = {(const uint8_t *)"12345678", 8},
+                         .user_info = {AARQ_PUBLIC + 17, 14}};
+    uint8_t aarq[128], req[32];
+    int len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
+    assert_true(ask(r, 17, aarq, (size_t)len) > 0);
+    const uint8_t a_plus[6] = {1, 1, 1, 8, 0, 255};
+    /* value: C4 01 C1 00 06 00 00 02 1C (double-long-unsigned 540) */
+    int n = ask(r, 17, req, get_req(req, 3, a_plus, 2));
+    const uint8_t want_value[] = {0xC4, 0x01, 0xC1, 0x00, 0x06, 0x00, 0x00, 0x02, 0x1C};
+    assert_int_equal(n, sizeof want_value);
+    assert_memory_equal(r->resp, want_value, sizeof want_value);
+    /* scaler_unit: structure { integer 1, enum 30 (Wh) } */
+    n = ask(r, 17, req, get_req(req, 3, a_plus, 3));
+    const uint8_t want_su[] = {0xC4, 0x01, 0xC1, 0x00, 0x02, 0x02, 0x0F, 0x01, 0x16, 0x1E};
+    assert_int_equal(n, sizeof want_su);
+    assert_memory_equal(r->resp, want_su, sizeof want_su);
+    /* wrong class: object-class-inconsistent (9); unknown object: undefined (4) */
+    n = ask(r, 17, req, get_req(req, 1, a_plus, 2));
+    const uint8_t want_class[] = {0xC4, 0x01, 0xC1, 0x01, 0x09};
+    assert_memory_equal(r->resp, want_class, sizeof want_class);
+    const uint8_t nothing[6] = {1, 1, 99, 99, 99, 255};
+    n = ask(r, 17, req, get_req(req, 3, nothing, 2));
+    const uint8_t want_undef[] = {0xC4, 0x01, 0xC1, 0x01, 0x04};
+    assert_memory_equal(r->resp, want_undef, sizeof want_undef);
+    /* public association: energy is read-write-denied (3) */
+    assert_true(ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC) > 0);
+    n = ask(r, 16, req, get_req(req, 3, a_plus, 2));
+    const uint8_t want_denied[] = {0xC4, 0x01, 0xC1, 0x01, 0x03};
+    assert_memory_equal(r->resp, want_denied, sizeof want_denied);
+    rig_free(r);
+}
+
+static void requests_without_association_get_an_exception(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    const uint8_t clock_ln[6] = {0, 1, 1, 0, 0, 255};
+    int n = ask(r, 16, req, get_req(req, 8, clock_ln, 2));
+    /* ExceptionResponse: D8, state-error service-not-allowed (1), operation-not-possible (1) */
+    const uint8_t want[] = {0xD8, 0x01, 0x01};
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(r->resp, want, sizeof want);
+    rig_free(r);
+}
+
+static void clock_time_is_local_with_deviation(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    assert_true(ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC) > 0);
+    const uint8_t clock_ln[6] = {0, 1, 1, 0, 0, 255};
+    int n = ask(r, 16, req, get_req(req, 8, clock_ln, 2));
+    /* 02:00 UTC on Thu 2026-01-01 is 03:00 CET: 07 EA 01 01 04 03 00 00 00 FF C4 00 */
+    const uint8_t want[] = {0xC4, 0x01, 0xC1, 0x00, 0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04,
+                            0x03, 0x00, 0x00, 0x00, 0xFF, 0xC4, 0x00};
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(r->resp, want, sizeof want);
+    rig_free(r);
+}
+
+static void load_profile_streams_in_blocks(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    /* A client that takes at most 64-byte APDUs forces block transfer. */
+    uint8_t aarq[sizeof AARQ_PUBLIC];
+    memcpy(aarq, AARQ_PUBLIC, sizeof aarq);
+    aarq[sizeof aarq - 2] = 0x00;
+    aarq[sizeof aarq - 1] = 0x40;
+    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
+                         .mechanism = PP_ACSE_MECH_LOW,
+                         .auth_value = {(const uint8_t *)"12345678", 8},
+                         .user_info = {aarq + 17, 14}};
+    uint8_t lls[128];
+    int len = pp_acse_aarq_encode(&rq, lls, sizeof lls);
+    assert_true(ask(r, 17, lls, (size_t)len) > 0);
+    const uint8_t lp[6] = {1, 1, 99, 1, 0, 255};
+    int n = ask(r, 17, req, get_req(req, 7, lp, 2));
+    uint8_t data[4096];
+    size_t total = 0;
+    for (uint32_t block = 1;; block++) {
+        assert_true(n > 0 && n <= 64);
+        pp_xdlms_get_resp_t gr;
+        assert_int_equal(pp_xdlms_get_resp_decode(r->resp, (size_t)n, &gr), PP_OK);
+        assert_int_equal(gr.type, PP_GET_RESP_DATABLOCK);
+        assert_int_equal(gr.block_number, block);
+        assert_false(gr.is_dar);
+        memcpy(data + total, gr.data, gr.data_len);
+        total += gr.data_len;
+        if (gr.last_block) {
+            break;
+        }
+        /* GET-Request-Next: C0 02 C1 block-number(4) */
+        uint8_t next[] = {0xC0, 0x02, 0xC1, 0, 0, 0, (uint8_t)block};
+        n = ask(r, 17, next, sizeof next);
+    }
+    /* 4 rows (01:15..02:00 UTC = 02:15..03:00 standard time), each structure of
+     * clock, status, A+ A- R+ R- with A+ in 10 Wh units: 135, 270, 405, 540. */
+    assert_int_equal(data[0], 0x01);
+    assert_int_equal(data[1], 4);
+    assert_int_equal(pp_axdr_measure(data, total, 8), (int)total);
+    const uint8_t row4_a_plus[] = {0x06, 0x00, 0x00, 0x02, 0x1C};
+    assert_non_null(memmem(data, total, row4_a_plus, sizeof row4_a_plus));
+    rig_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(public_association_is_accepted),
+        cmocka_unit_test(reader_needs_the_right_password),
+        cmocka_unit_test(reader_gets_registers_and_public_is_denied),
+        cmocka_unit_test(requests_without_association_get_an_exception),
+        cmocka_unit_test(clock_time_is_local_with_deviation),
+        cmocka_unit_test(load_profile_streams_in_blocks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
