@@ -53,6 +53,7 @@ typedef struct pp_meter_config {
     const pp_calendar_t *calendar; /* Z13 from the host configuration; NULL: built-in */
     const pp_special_days_t *special_days; /* with calendar */
     bool waveform;           /* metrology from port adc_read; else frames are pushed */
+    bool trace;              /* log every DLMS APDU in hex with a decoded summary */
     pp_metrology_config_t metrology;
 } pp_meter_config_t;
 

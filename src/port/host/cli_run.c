@@ -18,6 +18,7 @@ typedef struct run_opts {
     int port_offset;
     int live;          /* -1 auto (a terminal), 0 off, 1 on */
     int pty;           /* -1 from the config */
+    int trace;
     unsigned long long seed;
 } run_opts_t;
 
@@ -35,6 +36,7 @@ static void usage(FILE *out)
             "  --duration S      stop after S seconds of meter time\n"
             "  --port-offset N   add N to every TCP port (several meters on one machine)\n"
             "  --no-pty          no pseudo-terminals\n"
+            "  --trace           log every DLMS APDU (hex and a decoded summary) to stderr\n"
             "  --live / --no-live  the one-line live reading (default: on a terminal)\n",
             pp_scenario_names());
 }
@@ -49,6 +51,8 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             exit(0);
+        } else if (!strcmp(a, "--trace")) {
+            o->trace = 1;
         } else if (!strcmp(a, "--no-pty")) {
             o->pty = 0;
         } else if (!strcmp(a, "--live") || !strcmp(a, "--no-live")) {
@@ -176,6 +180,10 @@ int pp_cli_run(int argc, char **argv)
         return 2;
     }
     pp_vmeter_set_duration(&v, o.duration_s);
+    if (o.trace) {
+        v.meter->cfg.trace = true;
+        v.hp.log_level = PP_LOG_TRACE;
+    }
     if (open_ports(&v, net, &hc, &o) < 0) {
         return 1;
     }
