@@ -187,7 +187,11 @@ static int recv_more(pp_dc_t *c, uint64_t deadline)
         if (pr == 0) {
             continue;
         }
-        ssize_t r = recv(c->fd, c->rx + c->rx_len, sizeof c->rx - c->rx_len, 0);
+        size_t room = sizeof c->rx - c->rx_len;
+        if (c->cfg.recv_chunk && room > c->cfg.recv_chunk) {
+            room = c->cfg.recv_chunk;
+        }
+        ssize_t r = recv(c->fd, c->rx + c->rx_len, room, 0);
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -876,8 +880,7 @@ static int copy_data(pp_dc_t *c, const uint8_t *data, size_t len, uint8_t *out, 
 {
     int m = pp_axdr_measure(data, len, PP_AXDR_MAX_DEPTH);
     if (m < 0 || (size_t)m != len) {
-        return fail(c, m < 0 ? m : PP_ERR_MALFORMED,
-                    "returned Data malformed or with trailing bytes (%d of %zu)", m, len);
+        return fail(c, PP_ERR_MALFORMED, "returned Data malformed or with trailing bytes (%d of %zu)", m, len);
     }
     if (len > cap) {
         return fail(c, PP_ERR_NOSPACE, "returned Data of %zu bytes exceeds %zu", len, cap);

@@ -54,6 +54,7 @@ typedef struct pp_dc_config {
     uint32_t conformance;       /* proposed conformance block */
     uint16_t max_pdu;           /* client-max-receive-pdu-size */
     int timeout_ms;             /* per answer */
+    size_t recv_chunk;          /* tests: at most this many bytes per recv (0: any) */
 } pp_dc_config_t;
 
 /* Defaults: wrapper, public client SAP 16 to logical device 1, physical
