@@ -14,6 +14,8 @@
 #include "polyphase/error.h"
 #include "polyphase/xdlms.h"
 
+struct pp_meter;
+
 #define PP_DLMS_SEL_MAX 128u       /* selective-access parameters kept for GET-next */
 #define PP_DLMS_SERVER_MAX_PDU 2048u
 
@@ -33,8 +35,37 @@ typedef struct pp_dlms_session {
     uint8_t selector;
     uint16_t sel_len;
     uint8_t sel[PP_DLMS_SEL_MAX];
-    uint32_t failed_logins;        /* LLS failures on this session */
+    uint32_t failed_logins;        /* authentication failures on this session */
+    /* high-level security (HLS-GMAC, suite 0) */
+    bool ciphered;                 /* APDUs must be glo-ciphered */
+    bool hls_pending;              /* AARE sent; reply_to_HLS_authentication due */
+    uint8_t client_title[8];
+    uint8_t server_title[8];
+    uint32_t client_ic;            /* last invocation counter accepted */
+    uint8_t ctos_len, stoc_len;
+    uint8_t ctos[64], stoc[64];
 } pp_dlms_session_t;
+
+/* Security suite 0 (src/dlms/dlms_security.c). */
+#define PP_DLMS_SC_AUTH_ENC 0x30u  /* security control: authenticated and encrypted */
+#define PP_DLMS_SC_AUTH 0x10u      /* authentication only (HLS-GMAC f(challenge)) */
+#define PP_DLMS_TAG_LEN 12u
+
+/* The meter's system title: FLAG id (3 ASCII letters) and the meter number
+ * as a 40-bit big-endian integer. */
+void pp_dlms_system_title(const struct pp_meter *m, uint8_t out[8]);
+/* Deciphers a glo-ciphered APDU of the session's client into plain
+ * (PP_ERR_AUTH on a wrong tag, PP_ERR_REPLAY on an old counter). */
+pp_err_t pp_dlms_decipher(struct pp_meter *m, pp_dlms_session_t *s, const uint8_t *apdu,
+                          size_t len, uint8_t *plain, size_t cap, size_t *plain_len);
+/* Ciphers a response APDU in place into out with the glo- tag of its kind. */
+int pp_dlms_encipher(struct pp_meter *m, const uint8_t *plain, size_t len, uint8_t *out,
+                     size_t cap);
+/* The meter's next invocation counter (reserved ahead in the journal). */
+pp_err_t pp_dlms_next_ic(struct pp_meter *m, uint32_t *ic);
+/* HLS-GMAC: f(challenge) = SC || IC || GMAC(SC || AK || challenge). */
+pp_err_t pp_dlms_hls_tag(struct pp_meter *m, const uint8_t title[8], uint32_t ic,
+                         const uint8_t *challenge, size_t n, uint8_t out[17]);
 
 /* A window over the encoded Data of one attribute: bytes before skip are
  * dropped, at most cap are kept; pos counts every byte produced. Encoders
@@ -49,8 +80,6 @@ typedef struct pp_dlms_sink {
 } pp_dlms_sink_t;
 
 pp_err_t pp_dlms_sink_put(pp_dlms_sink_t *k, const uint8_t *p, size_t n);
-
-struct pp_meter;
 
 /* One request APDU of a client (wPort or HDLC SAP). Writes the response
  * into resp; returns its length, 0 when nothing is to be sent, or a

@@ -105,6 +105,8 @@ struct pp_meter {
     pp_iec21_provider_t optical_provider;
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
+    uint32_t dlms_ic;        /* last server invocation counter used (suite 0) */
+    uint32_t dlms_ic_reserved; /* counters up to here are reserved in the journal */
     pp_meter_conn_t conn[PP_METER_MAX_CONNS];
     pp_adc_block_t adc[PP_METER_ADC_CHUNK];
 };

@@ -502,36 +502,81 @@ pp_err_t pp_dlms_get_attribute(pp_meter_t *m, uint8_t assoc, const pp_xdlms_attr
     return rc;
 }
 
+static const pp_object_t *object_of(const pp_xdlms_attr_t *a)
+{
+    return pp_objects_find(PP_OBIS(a->ln[0], a->ln[1], a->ln[2], a->ln[3], a->ln[4], a->ln[5]));
+}
+
+/* Clock writes of the management association: time (2) and time zone (3). */
+static uint8_t set_clock(pp_meter_t *m, uint8_t attr, const uint8_t *value, size_t len)
+{
+    pp_axdr_rd_t rd;
+    pp_axdr_rd_init(&rd, value, len);
+    if (attr == 2) {
+        const uint8_t *os;
+        uint32_t n;
+        pp_axdr_datetime_t dt;
+        int64_t utc;
+        if (pp_axdr_get_octets(&rd, &os, &n) != PP_OK || rd.pos != len ||
+            pp_clock_dt_decode(os, n, &dt, NULL) != PP_OK ||
+            pp_clock_dt_to_utc(&m->clock, &dt, &utc) != PP_OK) {
+            return PP_DAR_TYPE_UNMATCHED;
+        }
+        return pp_meter_set_time(m, utc) == PP_OK ? PP_DAR_SUCCESS : PP_DAR_HARDWARE_FAULT;
+    }
+    int16_t tz;
+    if (attr == 3) {
+        if (pp_axdr_get_i16(&rd, &tz) != PP_OK || rd.pos != len) {
+            return PP_DAR_TYPE_UNMATCHED;
+        }
+        return pp_clock_set_time_zone(&m->clock, tz) == PP_OK ? PP_DAR_SUCCESS
+                                                             : PP_DAR_OTHER_REASON;
+    }
+    return PP_DAR_READ_WRITE_DENIED;
+}
+
 uint8_t pp_dlms_set_attribute(pp_meter_t *m, uint8_t assoc, const pp_xdlms_attr_t *a,
                               const uint8_t *value, size_t len)
 {
-    (void)value;
-    (void)len;
-    const pp_object_t *o = pp_objects_find(PP_OBIS(a->ln[0], a->ln[1], a->ln[2], a->ln[3],
-                                                   a->ln[4], a->ln[5]));
+    const pp_object_t *o = object_of(a);
     if (!o || !pp_meter_has_object(m, o)) {
         return PP_DAR_OBJECT_UNDEFINED;
     }
     if (o->class_id != a->class_id) {
         return PP_DAR_OBJECT_CLASS_INCONSISTENT;
     }
-    /* Writes need the management association (HLS), which this server does not
-     * grant yet; legal data is never writable through any association. */
-    (void)assoc;
-    return PP_DAR_READ_WRITE_DENIED;
+    /* Only what the object list grants; legal data grants no writes at all. */
+    if (a->id < 2 || !(pp_access_for(o->access, (pp_assoc_id_t)assoc) & PP_ACC_WRITE)) {
+        return PP_DAR_READ_WRITE_DENIED;
+    }
+    return o->class_id == 8 ? set_clock(m, (uint8_t)a->id, value, len) : PP_DAR_READ_WRITE_DENIED;
 }
 
 uint8_t pp_dlms_action(pp_meter_t *m, uint8_t assoc, const pp_xdlms_attr_t *method,
                        const uint8_t *params, size_t len)
 {
-    (void)assoc;
-    (void)params;
-    (void)len;
-    const pp_object_t *o = pp_objects_find(PP_OBIS(method->ln[0], method->ln[1], method->ln[2],
-                                                   method->ln[3], method->ln[4], method->ln[5]));
+    const pp_object_t *o = object_of(method);
     if (!o || !pp_meter_has_object(m, o)) {
         return PP_ACTRES_OBJECT_UNDEFINED;
     }
-    return o->class_id != method->class_id ? PP_ACTRES_OBJECT_CLASS_INCONSISTENT
-                                           : PP_ACTRES_READ_WRITE_DENIED;
+    if (o->class_id != method->class_id) {
+        return PP_ACTRES_OBJECT_CLASS_INCONSISTENT;
+    }
+    /* Clock method 6 shift_time (-900..900 s) for whoever may write the clock. */
+    if (o->class_id == 8 && method->id == 6 &&
+        (pp_access_for(o->access, (pp_assoc_id_t)assoc) & PP_ACC_WRITE)) {
+        pp_axdr_rd_t rd;
+        int16_t shift;
+        int64_t now;
+        pp_axdr_rd_init(&rd, params, params ? len : 0);
+        if (!params || pp_axdr_get_i16(&rd, &shift) != PP_OK || shift < -900 || shift > 900) {
+            return PP_ACTRES_TYPE_UNMATCHED;
+        }
+        if (m->port->rtc_get(m->port->ctx, &now) != PP_OK) {
+            return PP_ACTRES_TEMPORARY_FAILURE;
+        }
+        return pp_meter_set_time(m, now + shift * 1000LL) == PP_OK ? PP_ACTRES_SUCCESS
+                                                                  : PP_ACTRES_HARDWARE_FAULT;
+    }
+    return PP_ACTRES_READ_WRITE_DENIED;
 }

@@ -52,6 +52,27 @@ static pp_assoc_id_t assoc_of(uint16_t client, bool *known)
     }
 }
 
+static void security_event(pp_meter_t *m, uint16_t code, uint16_t client)
+{
+    int64_t now = 0;
+    (void)m->port->rtc_get(m->port->ctx, &now);
+    (void)pp_events_record(&m->events, now + (int64_t)m->clock.std_offset_min * 60000, code,
+                           client, 0);
+}
+
+static void accept(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, pp_assoc_id_t who,
+                   const pp_xdlms_initiate_req_t *ir, pp_acse_aare_t *re)
+{
+    (void)m;
+    re->result = PP_ACSE_ACCEPTED;
+    re->diag = PP_ACSE_USER_NULL;
+    s->associated = true;
+    s->assoc = (uint8_t)who;
+    s->client = client;
+    s->max_send = ir->max_pdu;
+    s->conformance = ir->conformance & SERVER_CONFORMANCE;
+}
+
 /* Decides an AARQ; fills the AARE fields and the negotiated session. */
 static void decide(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client,
                    const pp_acse_aarq_t *rq, const pp_xdlms_initiate_req_t *ir, pp_acse_aare_t *re)
@@ -62,12 +83,37 @@ static void decide(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client,
     re->diag_source = PP_ACSE_DIAG_USER;
     if (!known) {
         re->diag = PP_ACSE_USER_NO_REASON;
+    } else if (who == PP_ASSOC_MANAGEMENT || who == PP_ASSOC_INSTALLER) {
+        /* HLS-GMAC with suite 0 ciphering (OBJECT-MODEL.md) */
+        if (rq->context != PP_ACSE_CTX_LN_CIPHERED) {
+            re->diag = PP_ACSE_USER_CONTEXT_NOT_SUPPORTED;
+        } else if (rq->mechanism != PP_ACSE_MECH_HIGH_GMAC) {
+            re->diag = rq->mechanism == PP_ACSE_MECH_NONE ? PP_ACSE_USER_MECH_REQUIRED
+                                                          : PP_ACSE_USER_MECH_NOT_RECOGNISED;
+        } else if (!rq->auth_value.ptr || rq->auth_value.len < 8 || rq->auth_value.len > 64) {
+            re->diag = PP_ACSE_USER_AUTHENTICATION_FAILURE;
+        } else {
+            accept(m, s, client, who, ir, re);
+            s->ciphered = true;
+            s->hls_pending = true;
+            s->ctos_len = (uint8_t)rq->auth_value.len;
+            memcpy(s->ctos, rq->auth_value.ptr, s->ctos_len);
+            s->stoc_len = 16;
+            if (m->port->rng_fill(m->port->ctx, s->stoc, s->stoc_len) != PP_OK) {
+                pp_dlms_release(s);
+                re->result = PP_ACSE_REJECTED_TRANSIENT;
+                re->diag = PP_ACSE_USER_NO_REASON;
+                return;
+            }
+            pp_dlms_system_title(m, s->server_title);
+            re->responding_ap_title = (pp_acse_bytes_t){s->server_title, 8};
+            re->diag = PP_ACSE_USER_AUTHENTICATION_REQUIRED; /* HLS: pass 3/4 follow */
+            re->auth_required = true;
+            re->mechanism = PP_ACSE_MECH_HIGH_GMAC;
+            re->auth_value = (pp_acse_bytes_t){s->stoc, s->stoc_len};
+        }
     } else if (rq->context != PP_ACSE_CTX_LN) {
         re->diag = PP_ACSE_USER_CONTEXT_NOT_SUPPORTED;
-    } else if (who == PP_ASSOC_MANAGEMENT || who == PP_ASSOC_INSTALLER) {
-        /* HLS-GMAC with suite 0 ciphering is required here (OBJECT-MODEL.md). */
-        re->diag = rq->mechanism == PP_ACSE_MECH_HIGH_GMAC ? PP_ACSE_USER_CONTEXT_NOT_SUPPORTED
-                                                           : PP_ACSE_USER_MECH_REQUIRED;
     } else if (who == PP_ASSOC_PUBLIC && rq->mechanism != PP_ACSE_MECH_NONE) {
         re->diag = PP_ACSE_USER_MECH_NOT_RECOGNISED;
     } else if (who == PP_ASSOC_READER && rq->mechanism != PP_ACSE_MECH_LOW) {
@@ -79,21 +125,12 @@ static void decide(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client,
                 memcmp(rq->auth_value.ptr, m->cfg.lls_password, rq->auth_value.len) != 0)) {
         re->diag = PP_ACSE_USER_AUTHENTICATION_FAILURE;
         s->failed_logins++;
-        int64_t now = 0;
-        (void)m->port->rtc_get(m->port->ctx, &now);
-        (void)pp_events_record(&m->events, now + (int64_t)m->clock.std_offset_min * 60000,
-                               PP_EV_AUTH_FAILURE, client, 0);
+        security_event(m, PP_EV_AUTH_FAILURE, client);
     } else {
-        re->result = PP_ACSE_ACCEPTED;
-        re->diag = PP_ACSE_USER_NULL;
+        accept(m, s, client, who, ir, re);
         if (who == PP_ASSOC_READER) {
             re->mechanism = PP_ACSE_MECH_LOW;
         }
-        s->associated = true;
-        s->assoc = (uint8_t)who;
-        s->client = client;
-        s->max_send = ir->max_pdu;
-        s->conformance = ir->conformance & SERVER_CONFORMANCE;
     }
 }
 
@@ -103,9 +140,31 @@ static int associate(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const
     pp_acse_aarq_t rq;
     pp_acse_aare_t re = {.context = PP_ACSE_CTX_LN};
     pp_xdlms_initiate_req_t ir = {0};
-    uint8_t info[64];
+    uint8_t info[64], plain[128];
     pp_dlms_release(s);
     pp_err_t rc = pp_acse_aarq_decode(req, len, &rq);
+    if (rc == PP_OK && rq.user_info.ptr && rq.user_info.len > 0 &&
+        rq.user_info.ptr[0] == PP_APDU_GLO_INITIATE_REQUEST) {
+        size_t n = 0; /* ciphered InitiateRequest: needs the client's system title */
+        if (!rq.calling_ap_title.ptr || rq.calling_ap_title.len != 8) {
+            re.context = rq.context;
+            re.result = PP_ACSE_REJECTED_PERMANENT;
+            re.diag_source = PP_ACSE_DIAG_USER;
+            re.diag = PP_ACSE_USER_CALLING_AP_TITLE_NOT_RECOGNIZED;
+            return pp_acse_aare_encode(&re, resp, cap);
+        }
+        memcpy(s->client_title, rq.calling_ap_title.ptr, 8);
+        if (pp_dlms_decipher(m, s, rq.user_info.ptr, rq.user_info.len, plain, sizeof plain, &n) !=
+            PP_OK) {
+            security_event(m, PP_EV_DECRYPT_FAILURE, client);
+            re.context = rq.context;
+            re.result = PP_ACSE_REJECTED_PERMANENT;
+            re.diag_source = PP_ACSE_DIAG_USER;
+            re.diag = PP_ACSE_USER_AUTHENTICATION_FAILURE;
+            return pp_acse_aare_encode(&re, resp, cap);
+        }
+        rq.user_info = (pp_acse_bytes_t){plain, (uint16_t)n};
+    }
     if (rc != PP_OK || !rq.user_info.ptr) {
         re.result = PP_ACSE_REJECTED_PERMANENT;
         re.diag_source = PP_ACSE_DIAG_PROVIDER;
@@ -131,8 +190,14 @@ static int associate(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const
         pp_xdlms_initiate_resp_t resp_ir = {.dlms_version = 6, .conformance = s->conformance,
                                             .max_pdu = PP_DLMS_SERVER_MAX_PDU,
                                             .vaa_name = PP_XDLMS_VAA_NAME_LN};
-        int n = pp_xdlms_initiate_resp_encode(&resp_ir, info, sizeof info);
+        int n = pp_xdlms_initiate_resp_encode(&resp_ir, plain, sizeof plain);
         PP_TRY(n);
+        if (s->ciphered) {
+            n = pp_dlms_encipher(m, plain, (size_t)n, info, sizeof info);
+            PP_TRY(n);
+        } else {
+            memcpy(info, plain, (size_t)n);
+        }
         re.user_info = (pp_acse_bytes_t){info, (uint16_t)n};
     }
     return pp_acse_aare_encode(&re, resp, cap);
@@ -291,6 +356,34 @@ static int set(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t l
     return pp_xdlms_set_resp_encode(&re, resp, limit);
 }
 
+/* HLS pass 3: the client's f(StoC) must be SC 0x10 || IC || GMAC over the
+ * meter's challenge; pass 4 answers f(CtoS) with the meter's title and IC. */
+static pp_err_t hls_reply(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *params,
+                          size_t len, uint8_t f_ctos[17])
+{
+    pp_axdr_rd_t rd;
+    const uint8_t *f;
+    uint32_t n;
+    uint8_t expect[17];
+    PP_VERIFY(s->hls_pending && params, PP_ERR_STATE);
+    pp_axdr_rd_init(&rd, params, len);
+    PP_VERIFY(pp_axdr_get_octets(&rd, &f, &n) == PP_OK && n == 17 && f[0] == PP_DLMS_SC_AUTH,
+              PP_ERR_MALFORMED);
+    uint32_t ic = (uint32_t)f[1] << 24 | (uint32_t)f[2] << 16 | (uint32_t)f[3] << 8 | f[4];
+    PP_TRY(pp_dlms_hls_tag(m, s->client_title, ic, s->stoc, s->stoc_len, expect));
+    if (memcmp(expect, f, sizeof expect) != 0) {
+        s->failed_logins++;
+        security_event(m, PP_EV_AUTH_FAILURE, s->client);
+        pp_dlms_release(s);
+        return PP_ERR_AUTH;
+    }
+    uint32_t server_ic;
+    PP_TRY(pp_dlms_next_ic(m, &server_ic));
+    PP_TRY(pp_dlms_hls_tag(m, s->server_title, server_ic, s->ctos, s->ctos_len, f_ctos));
+    s->hls_pending = false;
+    return PP_OK;
+}
+
 static int action(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
                   uint8_t *resp, size_t limit)
 {
@@ -298,12 +391,31 @@ static int action(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_
     if (pp_xdlms_action_req_decode(req, len, &rq) != PP_OK || rq.type != PP_ACTION_REQ_NORMAL) {
         return exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_NOT_SUPPORTED, resp, limit);
     }
-    uint8_t result = pp_dlms_action(m, s->assoc, &rq.method, rq.params, rq.params_len);
+    static const uint8_t ASSOCIATION[6] = {0, 0, 40, 0, 0, 255};
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, resp, limit);
+    if (rq.method.class_id == 15 && rq.method.id == 1 && memcmp(rq.method.ln, ASSOCIATION, 6) == 0) {
+        uint8_t f_ctos[17];
+        if (hls_reply(m, s, rq.params, rq.params_len, f_ctos) != PP_OK) {
+            PP_TRY(pp_xdlms_put_action_resp_normal(&wr, rq.iidp, PP_ACTRES_OTHER_REASON, false));
+            return (int)wr.pos;
+        }
+        PP_TRY(pp_xdlms_put_action_resp_normal(&wr, rq.iidp, PP_ACTRES_SUCCESS, true));
+        PP_TRY(pp_xdlms_put_result_data(&wr));
+        PP_TRY(pp_axdr_put_octets(&wr, f_ctos, sizeof f_ctos));
+        return (int)wr.pos;
+    }
+    uint8_t result = s->hls_pending ? PP_ACTRES_READ_WRITE_DENIED
+                                    : pp_dlms_action(m, s->assoc, &rq.method, rq.params,
+                                                     rq.params_len);
     PP_TRY(pp_xdlms_put_action_resp_normal(&wr, rq.iidp, result, false));
     return (int)wr.pos;
 }
+
+static int ciphered(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
+                    uint8_t *resp, size_t limit);
+static int service(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
+                   uint8_t *resp, size_t limit);
 
 int pp_dlms_apdu(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const uint8_t *req,
                  size_t len, uint8_t *resp, size_t cap)
@@ -320,6 +432,43 @@ int pp_dlms_apdu(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const uin
         return exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_OPERATION_NOT_POSSIBLE,
                          resp, limit);
     }
+    if (s->ciphered) {
+        return ciphered(m, s, req, len, resp, limit);
+    }
+    return service(m, s, req, len, resp, limit);
+}
+
+/* A ciphered association: glo-ciphered requests only, answered ciphered. */
+static int ciphered(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
+                    uint8_t *resp, size_t limit)
+{
+    uint8_t plain[PP_DLMS_SERVER_MAX_PDU], answer[PP_DLMS_SERVER_MAX_PDU];
+    size_t n = 0;
+    if (req[0] != PP_APDU_GLO_GET_REQUEST && req[0] != PP_APDU_GLO_SET_REQUEST &&
+        req[0] != PP_APDU_GLO_ACTION_REQUEST) {
+        return exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_OPERATION_NOT_POSSIBLE,
+                         resp, limit);
+    }
+    pp_err_t rc = pp_dlms_decipher(m, s, req, len, plain, sizeof plain, &n);
+    if (rc != PP_OK) {
+        security_event(m, rc == PP_ERR_REPLAY ? PP_EV_REPLAY : PP_EV_DECRYPT_FAILURE, s->client);
+        return exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED,
+                         rc == PP_ERR_REPLAY ? PP_EXC_SERVICE_INVOCATION_COUNTER_ERROR
+                                             : PP_EXC_SERVICE_DECIPHERING_ERROR,
+                         resp, limit);
+    }
+    if (s->hls_pending && plain[0] != PP_APDU_ACTION_REQUEST) {
+        return exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_OPERATION_NOT_POSSIBLE,
+                         resp, limit);
+    }
+    /* the response grows by the ciphering header and tag: leave room for it */
+    int a = service(m, s, plain, n, answer, limit > 24 ? limit - 24 : limit);
+    return a > 0 ? pp_dlms_encipher(m, answer, (size_t)a, resp, limit) : a;
+}
+
+static int service(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
+                   uint8_t *resp, size_t limit)
+{
     switch (req[0]) {
     case PP_APDU_GET_REQUEST:
         return (s->conformance & PP_CONF_GET) ? get(m, s, req, len, resp, limit)
