@@ -21,11 +21,22 @@ int template_firmware_main(void)
     for (int ch = 0; ch < PP_ADC_CHANNELS; ch++) {
         cfg.metrology.scale[ch] = ch < 3 ? 1.0e-4f : 2.0e-5f; /* per-board calibration */
     }
-    if (pp_meter_init(&meter, &port, &cfg) != PP_OK) {
+    if (pp_meter_init(&meter, &port, &cfg) != PP_OK ||
+        pp_meter_open(&meter, PP_CH_OPTICAL, 1) != PP_OK ||
+        pp_meter_open(&meter, PP_CH_DLMS_HDLC, 2) != PP_OK) {
         return 1;
     }
     for (;;) {
-        pp_meter_task(&meter); /* the UART ISR queues bytes; pp_meter_receive() them here */
+        static uint8_t rx[64];
+        size_t n = template_uart_take(&board.optical, rx, sizeof rx);
+        if (n) {
+            pp_meter_receive(&meter, PP_CH_OPTICAL, 1, rx, n);
+        }
+        n = template_uart_take(&board.rs485, rx, sizeof rx);
+        if (n) {
+            pp_meter_receive(&meter, PP_CH_DLMS_HDLC, 2, rx, n);
+        }
+        pp_meter_task(&meter);
     }
 }
 

@@ -92,3 +92,13 @@ void template_port_init(pp_port_t *port, template_board_t *board)
         .watchdog_kick = tpl_watchdog_kick,
     };
 }
+
+size_t template_uart_take(template_uart_t *u, uint8_t *dst, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && u->tail != u->head) {
+        dst[n++] = u->ring[u->tail];
+        u->tail = (uint16_t)((u->tail + 1u) % TEMPLATE_UART_RING);
+    }
+    return n;
+}
