@@ -237,6 +237,69 @@ static void setting_the_clock_logs_old_and_new_time(void **state)
     rig_free(&r);
 }
 
+/* Runs the meter's task over `ms` of fake time in 20 ms steps. */
+static void settle(rig_t *r, int ms)
+{
+    for (int t = 0; t < ms; t += 20) {
+        pp_fake_advance_ms(&r->port, 20);
+        pp_meter_task(r->meter);
+    }
+}
+
+/* Sends one HDLC frame from client SAP 16 to logical device 1 (4-byte
+ * server address: upper 1, lower from the meter number) on the optical line. */
+static void optical_hdlc(rig_t *r, uint8_t control, const uint8_t *info, size_t len)
+{
+    uint8_t frame[256];
+    pp_hdlc_frame_t f = {.dst = {.upper = 1, .lower = pp_hdlc_physical_address(12345678),
+                                 .len = 4},
+                         .src = {.upper = 16, .len = 1}, .control = control,
+                         .info = info, .info_len = len};
+    int n = pp_hdlc_frame_encode(&f, frame, sizeof frame);
+    assert_true(n > 0);
+    assert_int_equal(pp_meter_receive(r->meter, PP_CH_OPTICAL, 7, frame, (size_t)n), PP_OK);
+    settle(r, 100);
+}
+
+static void optical_mode_e_reaches_the_dlms_server(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_new(&r, "12345678");
+    assert_int_equal(pp_meter_open(r.meter, PP_CH_OPTICAL, 7), PP_OK);
+    pp_meter_receive(r.meter, PP_CH_OPTICAL, 7, (const uint8_t *)"/?!\r\n", 5);
+    settle(&r, 500);
+    /* IEC 62056-21 option select for protocol mode E (HDLC): ACK 2 5 2 CR LF */
+    const uint8_t ack[] = {0x06, '2', '5', '2', '\r', '\n'};
+    pp_meter_receive(r.meter, PP_CH_OPTICAL, 7, ack, sizeof ack);
+    settle(&r, 500);
+    pp_fake_stream_clear(&r.port, PP_CH_OPTICAL);
+    optical_hdlc(&r, pp_hdlc_control_u(PP_HDLC_SNRM, true), NULL, 0);
+    pp_hdlc_frame_t ua;
+    const pp_fake_stream_t *s = &r.port.streams[PP_CH_OPTICAL];
+    assert_int_equal(pp_hdlc_frame_decode(s->data, s->len, &ua), PP_OK);
+    assert_int_equal(ua.control & 0xEF, 0x63); /* UA */
+    /* AARQ (public, no security) in an I-frame with the LLC header E6 E6 00 */
+    static const uint8_t aarq[] = {
+        0xE6, 0xE6, 0x00, 0x60, 0x1D, 0xA1, 0x09, 0x06, 0x07, 0x60, 0x85, 0x74, 0x05, 0x08,
+        0x01, 0x01, 0xBE, 0x10, 0x04, 0x0E, 0x01, 0x00, 0x00, 0x00, 0x06, 0x5F, 0x1F, 0x04,
+        0x00, 0x00, 0x7E, 0x1F, 0x04, 0x00};
+    pp_fake_stream_clear(&r.port, PP_CH_OPTICAL);
+    optical_hdlc(&r, pp_hdlc_control_i(0, 0, true), aarq, sizeof aarq);
+    pp_hdlc_frame_t ia;
+    assert_int_equal(pp_hdlc_frame_decode(s->data, s->len, &ia), PP_OK);
+    /* E6 E7 00 then the AARE, accepted: ... A2 03 02 01 00 */
+    assert_true(ia.info_len > 20);
+    assert_memory_equal(ia.info, "\xE6\xE7\x00\x61", 4);
+    const uint8_t accepted[] = {0xA2, 0x03, 0x02, 0x01, 0x00};
+    bool found = false;
+    for (size_t i = 0; i + sizeof accepted <= ia.info_len; i++) {
+        found |= memcmp(ia.info + i, accepted, sizeof accepted) == 0;
+    }
+    assert_true(found);
+    rig_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +310,7 @@ int main(void)
         cmocka_unit_test(load_profile_logs_register_readings_each_period),
         cmocka_unit_test(outage_across_restart_is_a_long_power_failure),
         cmocka_unit_test(setting_the_clock_logs_old_and_new_time),
+        cmocka_unit_test(optical_mode_e_reaches_the_dlms_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
