@@ -160,6 +160,7 @@ static int send_all(pp_dc_t *c, const uint8_t *p, size_t n)
         }
         p += w;
         n -= (size_t)w;
+        c->bytes_sent += (uint64_t)w;
     }
     return PP_OK;
 }
@@ -202,6 +203,7 @@ static int recv_more(pp_dc_t *c, uint64_t deadline)
             return fail(c, PP_ERR_PORT, "connection closed by the meter");
         }
         c->rx_len += (size_t)r;
+        c->bytes_received += (uint64_t)r;
         return PP_OK;
     }
 }

@@ -97,6 +97,7 @@ typedef struct pp_dc {
     uint32_t server_ic;         /* last IC received */
     /* counters */
     uint32_t requests, blocks;
+    uint64_t bytes_sent, bytes_received;
 } pp_dc_t;
 
 /* Connect to host:port (numeric IPv4 or a name) over TCP; for HDLC also

@@ -1,0 +1,38 @@
+/* bench_dlms: GET throughput of the meter's DLMS server over loopback against
+ * a bare TCP echo baseline; --probe mode reads a running meter for the e2e
+ * test. Pieces shared by main.c, echo.c, inproc.c and probe.c. */
+#ifndef BENCH_DLMS_H
+#define BENCH_DLMS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Echo server: one thread, one poll() loop, every byte sent straight back. */
+typedef struct echo_server {
+    int listen_fd;
+    uint16_t port;
+    volatile bool stop;
+    pthread_t thread;
+} echo_server_t;
+
+int echo_start(echo_server_t *e);
+void echo_stop(echo_server_t *e);
+
+/* The meter in this process: the host vmeter on a virtual clock that first
+ * catches up history_s of profile and then follows real time; its net poll
+ * loop runs in a thread. */
+typedef struct inproc_meter inproc_meter_t;
+inproc_meter_t *inproc_start(int64_t history_s, char *err, size_t errlen);
+uint16_t inproc_wrapper_port(const inproc_meter_t *m);
+uint16_t inproc_hdlc_port(const inproc_meter_t *m);
+const char *inproc_meter_number(const inproc_meter_t *m);
+void inproc_stop(inproc_meter_t *m);
+
+/* --probe HOST PORT [options] COMMAND...: see probe.c. */
+int probe_main(int argc, char **argv);
+
+double bench_now_s(void);
+
+#endif

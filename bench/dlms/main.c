@@ -1,0 +1,334 @@
+/* bench_dlms: GET requests per second from DLMS clients over loopback on the
+ * TCP wrapper, against a bare TCP echo round trip measured in the same run
+ * with the same request size and one request outstanding per client.
+ *
+ *   bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]
+ * (each case: R alternating slices of S/R seconds, echo then DLMS; the best
+ * slice of each is reported, so load from elsewhere hits both alike)
+ *   bench_dlms --probe HOST PORT ...   (see probe.c; used by the e2e test)
+ *
+ * The meter runs in this process (inproc.c): the host vmeter and net layer
+ * of `polyphase run`, RAM NVM, constant 3 kW, its clock first run through
+ * D days so the 15-minute load profile holds rows, then real time. Clients
+ * associate as the reader (SAP 17, LLS) and GET, each in its own thread:
+ *   clock     8 / 0.1.1.0.0.255 / 2
+ *   register  3 / 1.1.1.8.0.255 / 2 (A+ total)
+ *   profile   7 / 1.1.99.1.0.255 / 2 with a range of one day (96 rows,
+ *             several GET-Next round trips per GET)
+ * The echo server is one poll() loop like the meter's; each echo client
+ * sends the byte count of its DLMS counterpart's first request and waits
+ * for it back. Ratio = DLMS GET/s / echo round trips/s. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "bench_dlms.h"
+#include "dlms_client.h"
+
+enum { K_CLOCK, K_REGISTER, K_PROFILE, K_COUNT };
+static const char *const KIND_NAME[K_COUNT] = {"clock", "register", "profile 1 day"};
+
+typedef struct job {
+    int kind;
+    bool echo;
+    uint16_t port;
+    size_t req_len;           /* echo: bytes per request */
+    pthread_barrier_t *ready;
+    volatile double *deadline;
+    uint64_t ops, exchanges, bytes;
+    int failed;
+    char msg[300];
+    pthread_t th;
+} job_t;
+
+static const uint8_t CLOCK_LN[6] = {0, 1, 1, 0, 0, 255};
+static const uint8_t APLUS_LN[6] = {1, 1, 1, 8, 0, 255};
+static const uint8_t PROFILE_LN[6] = {1, 1, 99, 1, 0, 255};
+
+/* Yesterday 00:00 .. today 00:00 UTC (deviation 0). */
+static void day_range(pp_axdr_datetime_t *from, pp_axdr_datetime_t *to)
+{
+    time_t now = time(NULL);
+    pp_axdr_datetime_t *d[2] = {from, to};
+    for (int i = 0; i < 2; i++) {
+        time_t t = now - (1 - i) * 86400;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        *d[i] = (pp_axdr_datetime_t){.year = (uint16_t)(tm.tm_year + 1900),
+                                     .month = (uint8_t)(tm.tm_mon + 1), .day = (uint8_t)tm.tm_mday,
+                                     .dow = (uint8_t)(tm.tm_wday ? tm.tm_wday : 7),
+                                     .deviation = 0, .status = 0};
+    }
+}
+
+static int dlms_get(pp_dc_t *c, int kind, uint8_t *out, size_t cap, size_t *len)
+{
+    if (kind == K_CLOCK) {
+        return pp_dc_get(c, 8, CLOCK_LN, 2, NULL, out, cap, len);
+    }
+    if (kind == K_REGISTER) {
+        return pp_dc_get(c, 3, APLUS_LN, 2, NULL, out, cap, len);
+    }
+    pp_axdr_datetime_t from, to;
+    day_range(&from, &to);
+    return pp_dc_get_range(c, PROFILE_LN, NULL, &from, &to, out, cap, len);
+}
+
+static void dlms_config(pp_dc_config_t *cfg)
+{
+    pp_dc_config_default(cfg);
+    cfg->client_sap = 17;
+    cfg->mechanism = PP_ACSE_MECH_LOW;
+    cfg->password = "12345678";
+}
+
+static void *dlms_job(void *arg)
+{
+    job_t *j = arg;
+    pp_dc_t *c = malloc(sizeof *c);
+    uint8_t *data = malloc(PP_DC_MAX_DATA);
+    pp_dc_config_t cfg;
+    dlms_config(&cfg);
+    int rc = !c || !data ? PP_ERR_NOSPACE : pp_dc_connect(c, &cfg, "127.0.0.1", j->port);
+    rc = rc ? rc : pp_dc_associate(c);
+    if (rc) {
+        snprintf(j->msg, sizeof j->msg, "%s", c ? pp_dc_error(c) : "out of memory");
+        j->failed = 1;
+    }
+    pthread_barrier_wait(j->ready);
+    pthread_barrier_wait(j->ready); /* deadline set */
+    size_t len;
+    while (!j->failed && bench_now_s() < *j->deadline) {
+        uint32_t before = c->requests;
+        if ((rc = dlms_get(c, j->kind, data, PP_DC_MAX_DATA, &len)) != 0) {
+            snprintf(j->msg, sizeof j->msg, "GET %s: %s", KIND_NAME[j->kind], pp_dc_error(c));
+            j->failed = 1;
+            break;
+        }
+        j->ops++;
+        j->exchanges += c->requests - before;
+        j->bytes += len;
+    }
+    if (c && !j->failed) {
+        (void)pp_dc_release(c);
+    }
+    if (c) {
+        pp_dc_close(c);
+    }
+    free(c);
+    free(data);
+    return NULL;
+}
+
+static int read_full(int fd, uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r <= 0) {
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static void *echo_job(void *arg)
+{
+    job_t *j = arg;
+    uint8_t buf[2048];
+    memset(buf, 0xA5, sizeof buf);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(j->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int one = 1;
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        snprintf(j->msg, sizeof j->msg, "echo connect failed");
+        j->failed = 1;
+    } else {
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    pthread_barrier_wait(j->ready);
+    pthread_barrier_wait(j->ready);
+    while (!j->failed && bench_now_s() < *j->deadline) {
+        if (write(fd, buf, j->req_len) != (ssize_t)j->req_len || read_full(fd, buf, j->req_len)) {
+            snprintf(j->msg, sizeof j->msg, "echo round trip failed");
+            j->failed = 1;
+            break;
+        }
+        j->ops++;
+        j->exchanges++;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return NULL;
+}
+
+typedef struct result {
+    double ops_s, exch_s, seconds;
+    int failed;
+} result_t;
+
+static result_t run(int kind, bool echo, uint16_t port, size_t req_len, int clients, double seconds)
+{
+    job_t *jobs = calloc((size_t)clients, sizeof *jobs);
+    pthread_barrier_t ready;
+    volatile double deadline = 0;
+    pthread_barrier_init(&ready, NULL, (unsigned)clients + 1);
+    for (int i = 0; i < clients; i++) {
+        jobs[i] = (job_t){.kind = kind, .echo = echo, .port = port, .req_len = req_len,
+                          .ready = &ready, .deadline = &deadline};
+        pthread_create(&jobs[i].th, NULL, echo ? echo_job : dlms_job, &jobs[i]);
+    }
+    pthread_barrier_wait(&ready); /* all connected (and associated) */
+    double t0 = bench_now_s();
+    deadline = t0 + seconds;
+    pthread_barrier_wait(&ready);
+    result_t r = {0};
+    for (int i = 0; i < clients; i++) {
+        pthread_join(jobs[i].th, NULL);
+        r.ops_s += (double)jobs[i].ops;
+        r.exch_s += (double)jobs[i].exchanges;
+        if (jobs[i].failed) {
+            fprintf(stderr, "bench_dlms: %s client %d: %s\n", echo ? "echo" : "dlms", i,
+                    jobs[i].msg);
+            r.failed = 1;
+        }
+    }
+    r.seconds = bench_now_s() - t0;
+    r.ops_s /= r.seconds;
+    r.exch_s /= r.seconds;
+    pthread_barrier_destroy(&ready);
+    free(jobs);
+    return r;
+}
+
+/* One GET of each kind: request size for the echo twin, rows and blocks. */
+static int first_look(uint16_t port, size_t req_len[K_COUNT])
+{
+    pp_dc_t *c = malloc(sizeof *c);
+    uint8_t *data = malloc(PP_DC_MAX_DATA);
+    pp_dc_config_t cfg;
+    dlms_config(&cfg);
+    int rc = pp_dc_connect(c, &cfg, "127.0.0.1", port);
+    rc = rc ? rc : pp_dc_associate(c);
+    for (int k = 0; k < K_COUNT && rc == 0; k++) {
+        uint64_t sent = c->bytes_sent;
+        uint32_t before = c->requests, blocks = c->blocks;
+        size_t len;
+        rc = dlms_get(c, k, data, PP_DC_MAX_DATA, &len);
+        if (rc == 0) {
+            /* the first request: everything sent minus the GET-Next requests (15 bytes each) */
+            uint32_t next = c->requests - before - 1;
+            req_len[k] = (size_t)(c->bytes_sent - sent) - next * 15u;
+            char text[120];
+            pp_dc_format_data(data, len < 100 ? len : 0, text, sizeof text);
+            pp_axdr_rd_t rd;
+            pp_axdr_value_t v;
+            pp_axdr_rd_init(&rd, data, len);
+            unsigned rows = pp_axdr_get(&rd, &v) == PP_OK && v.tag == PP_DT_ARRAY ? v.v.count : 0;
+            printf("  %-14s request %3zu B, answer %5zu B of Data in %u block(s)%s%s%s\n",
+                   KIND_NAME[k], req_len[k], len, c->blocks - blocks ? c->blocks - blocks : 1,
+                   k == K_PROFILE ? "" : ": ", k == K_PROFILE ? "" : text,
+                   k == K_PROFILE ? "" : "");
+            if (k == K_PROFILE) {
+                printf("  %-14s %u rows\n", "", rows);
+            }
+        }
+    }
+    if (rc) {
+        fprintf(stderr, "bench_dlms: first look: %s\n", pp_dc_error(c));
+    } else {
+        (void)pp_dc_release(c);
+    }
+    pp_dc_close(c);
+    free(c);
+    free(data);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "--probe")) {
+        return probe_main(argc - 1, argv + 1);
+    }
+    double seconds = 1.0;
+    int clients = 16;
+    double days = 2;
+    int rounds = 5;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--seconds")) {
+            seconds = atof(argv[++i]);
+        } else if (i + 1 < argc && !strcmp(argv[i], "--clients")) {
+            clients = atoi(argv[++i]);
+        } else if (i + 1 < argc && !strcmp(argv[i], "--rounds")) {
+            rounds = atoi(argv[++i]);
+        } else if (i + 1 < argc && !strcmp(argv[i], "--history-days")) {
+            days = atof(argv[++i]);
+        } else {
+            fprintf(stderr, "usage: bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]\n"
+                            "       bench_dlms --probe HOST PORT [options] COMMAND... (--probe --help)\n");
+            return 2;
+        }
+    }
+    if (seconds <= 0 || rounds < 1 || clients < 1 || clients > 64 || days < 1.1) {
+        fprintf(stderr, "bench_dlms: --seconds > 0, --rounds >= 1, --clients 1..64, "
+                        "--history-days >= 1.1\n");
+        return 2;
+    }
+    char err[256];
+    double t0 = bench_now_s();
+    inproc_meter_t *m = inproc_start((int64_t)(days * 86400), err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "bench_dlms: meter did not start: %s\n", err);
+        return 1;
+    }
+    echo_server_t echo;
+    if (echo_start(&echo) < 0) {
+        fprintf(stderr, "bench_dlms: echo server did not start\n");
+        return 1;
+    }
+    printf("bench_dlms: meter %s in-process (%.1f days of history in %.2f s), wrapper on "
+           "127.0.0.1:%u, echo on :%u; reader association (SAP 17, LLS)\n",
+           inproc_meter_number(m), days, bench_now_s() - t0, inproc_wrapper_port(m), echo.port);
+    size_t req_len[K_COUNT];
+    if (first_look(inproc_wrapper_port(m), req_len) != 0) {
+        return 1;
+    }
+    printf("\n%-9s %-14s %12s %12s %14s %7s\n", "clients", "GET", "echo RTT/s", "DLMS GET/s",
+           "DLMS APDUs/s", "ratio");
+    int failed = 0;
+    double worst = 1e9;
+    const int counts[2] = {1, clients};
+    for (int ci = 0; ci < 2; ci++) {
+        for (int k = 0; k < K_COUNT; k++) {
+            /* Echo and DLMS alternate in short slices and the best slice of
+             * each counts: other load on the machine hits both alike. */
+            result_t e = {0}, d = {0};
+            for (int r = 0; r < rounds; r++) {
+                result_t er = run(k, true, echo.port, req_len[k], counts[ci], seconds / rounds);
+                result_t dr = run(k, false, inproc_wrapper_port(m), 0, counts[ci], seconds / rounds);
+                failed |= er.failed | dr.failed;
+                e = er.ops_s > e.ops_s ? er : e;
+                d = dr.ops_s > d.ops_s ? dr : d;
+            }
+            double ratio = e.ops_s > 0 ? d.ops_s / e.ops_s : 0;
+            worst = ratio < worst ? ratio : worst;
+            printf("%-9d %-14s %12.0f %12.0f %14.0f %7.2f\n", counts[ci], KIND_NAME[k], e.ops_s,
+                   d.ops_s, d.exch_s, ratio);
+            fflush(stdout);
+        }
+    }
+    printf("\nratio = DLMS GET/s over echo round trips/s (same request size, one outstanding "
+           "per client; best of %d slices each); target >= 0.80; lowest %.2f\n", rounds, worst);
+    echo_stop(&echo);
+    inproc_stop(m);
+    return failed ? 1 : 0;
+}
