@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# DLMS/COSEM end to end: the virtual meter (`polyphase run`) read over the
+# TCP wrapper and over HDLC-in-TCP by the test client (bench_dlms --probe,
+# tests/support/dlms_client.c), with every association: public, reader (LLS)
+# and management (HLS-GMAC with suite 0 ciphering).
+#
+# The history comes from `polyphase simulate`: two days of constant 3.6 kW
+# from local midnight S, kept in the NVM image, then `run` continues from it
+# with no load. Hand-computed expectations:
+#   A+ total = 3.6 kW x 48 h = 172.8 kWh = 17280 in 10 Wh (scaler 1, Wh)
+#   load profile, range [S+12 h, S+36 h] inclusive at 15 min: 97 rows;
+#   A+ column 43.2 kWh (4320) in the first row, 129.6 kWh (12960) in the last.
+set -euo pipefail
+P=${POLYPHASE:?}; src=${PP_SOURCE_DIR:?}; build=${PP_BUILD_DIR:?}
+B=$build/bench/bench_dlms
+[ -x "$B" ] || { echo "test_dlms_e2e: FAIL: $B not built"; exit 1; }
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "test_dlms_e2e: FAIL: $*"; [ -f "$work/out" ] && cat "$work/out"; exit 1; }
+
+conf=$src/etc/polyphase.conf
+day=$(TZ=Europe/Berlin date -d '2 days ago' +%F)
+start=$(TZ=Europe/Berlin date -d "$day 00:00" +%s)
+utc() { date -u -d "@$1" +%Y-%m-%dT%H:%M; }
+from=$(utc $((start + 12 * 3600))); to=$(utc $((start + 36 * 3600)))
+"$P" simulate --config "$conf" --days 2 --start "$day" --nvm "$work/m.nvm" \
+    --scenario constant:3600 --report json >"$work/sim.json" || fail "simulate"
+
+off=$(( 10000 + RANDOM % 20000 )); wport=$((4059 + off)); hport=$((4060 + off))
+"$P" run --config "$conf" --nvm "$work/m.nvm" --no-pty --no-live --port-offset "$off" \
+    --scenario idle >"$work/meter.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  "$B" --probe 127.0.0.1 "$wport" --no-assoc >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+probe() { "$B" --probe "$@" >"$work/out" 2>&1; }
+has() { grep -qF -- "$1" "$work/out" || fail "expected '$1'"; }
+LP=1.1.99.1.0.255
+
+# Public client (SAP 16, no authentication): identity and clock yes, energy no.
+probe 127.0.0.1 "$wport" get 1 0.0.42.0.0.255 2 get 8 0.1.1.0.0.255 2 \
+    get 3 1.1.1.8.0.255 2 get 3 1.1.1.8.0.254 2 release || [ $? -eq 2 ] || fail "public"
+has "get 1 0.0.42.0.0.255 2: OK 0x5050483132333435363738"   # "PPH" "12345678"
+grep -qE "^get 8 0.1.1.0.0.255 2: OK 20[0-9-]+ [0-9:]+ dev -60 st 00$" "$work/out" || fail "clock"
+has "get 3 1.1.1.8.0.255 2: ERR 3 "
+has "read-write-denied (3)"
+has "object-undefined (4)"
+has "release: OK"
+
+# Reader (SAP 17, LLS) on both transports: the same answers byte for byte.
+for t in wrapper hdlc; do
+  if [ $t = wrapper ]; then args=(127.0.0.1 "$wport"); else args=(127.0.0.1 "$hport" --hdlc --physical 5694); fi
+  probe "${args[@]}" --sap 17 --password 12345678 get 3 1.1.1.8.0.255 2 get 3 1.1.1.8.0.255 3 \
+      range $LP "$from" "$to" entry $LP 1 2 release || fail "reader over $t"
+  has "get 3 1.1.1.8.0.255 2: OK 17280"
+  has "get 3 1.1.1.8.0.255 3: OK {1, enum 30}"
+  has "entry $LP 1 2: OK [{"
+  has "release: OK"
+  python3 - "$work/out" <<'PY' || fail "profile range over $t"
+import re, sys
+line = [l for l in open(sys.argv[1]) if l.startswith("range ")][0]
+rows = re.findall(r"\{([^{}]*)\}", line)
+assert len(rows) == 97, len(rows)
+a_plus = [int(r.split(", ")[2]) for r in rows]
+assert a_plus[0] == 4320 and a_plus[-1] == 12960, (a_plus[0], a_plus[-1])
+assert all(b - a == 90 for a, b in zip(a_plus, a_plus[1:]))  # 900 Wh per quarter hour
+PY
+  grep -v "^associate" "$work/out" >"$work/$t.txt"
+done
+cmp -s "$work/wrapper.txt" "$work/hdlc.txt" || fail "wrapper and HDLC answers differ"
+
+# HDLC with 128-byte information fields: the 3.7 kB range comes in segments.
+probe 127.0.0.1 "$hport" --hdlc --physical 5694 --max-info 128 --sap 17 --password 12345678 \
+    rows $LP "$from" "$to" release || fail "HDLC segmented"
+has "OK 97 rows"
+
+# Wrong password: refused with the diagnostic.
+probe 127.0.0.1 "$wport" --sap 17 --password 87654321 && fail "wrong password accepted"
+has "authentication-failure"
+
+# Management (SAP 1, HLS-GMAC, glo-ciphered APDUs): read and set the time zone.
+probe 127.0.0.1 "$wport" --sap 1 --hls get 3 1.1.1.8.0.255 2 get 8 0.1.1.0.0.255 3 \
+    set 8 0.1.1.0.0.255 3 10FFC4 release || fail "management"
+has "get 3 1.1.1.8.0.255 2: OK 17280"
+has "get 8 0.1.1.0.0.255 3: OK -60"
+has "set 8 0.1.1.0.0.255 3 10FFC4: OK"
+probe 127.0.0.1 "$hport" --hdlc --physical 5694 --sap 1 --hls get 8 0.1.1.0.0.255 2 release ||
+    fail "management over HDLC"
+
+# 64 reader sessions at once, each with its own association.
+for i in $(seq 64); do
+  "$B" --probe 127.0.0.1 "$wport" --sap 17 --password 12345678 get 3 1.1.1.8.0.255 2 release \
+      >"$work/many.$i" 2>&1 &
+done
+wait_ok=0
+for job in $(jobs -p); do
+  [ "$job" = "${pids[0]}" ] && continue
+  wait "$job" || wait_ok=1
+done
+[ $wait_ok -eq 0 ] || { cat "$work"/many.*; fail "one of 64 sessions failed"; }
+[ "$(cat "$work"/many.* | grep -c ': OK 17280')" -eq 64 ] || fail "64 sessions: not all read A+"
+kill -0 "${pids[0]}" || fail "meter died"
+echo "test_dlms_e2e: PASS (public, LLS, HLS; wrapper and HDLC; 97-row range; 64 sessions)"
