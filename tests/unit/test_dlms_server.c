@@ -70,6 +70,23 @@ static int ask(rig_t *r, uint16_t client, const uint8_t *req, size_t len)
     return pp_dlms_apdu(r->m, &r->conn.dlms, client, req, len, r->resp, sizeof r->resp);
 }
 
+/* Reader association (LLS, password 12345678) proposing max_pdu (big-endian
+ * in the last two octets of the InitiateRequest). Returns the AARE length. */
+static int associate_reader(rig_t *r, const char *password, uint16_t max_pdu)
+{
+    uint8_t initiate[14], aarq[128];
+    memcpy(initiate, AARQ_PUBLIC + 17, sizeof initiate);
+    initiate[12] = (uint8_t)(max_pdu >> 8);
+    initiate[13] = (uint8_t)max_pdu;
+    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
+                         .mechanism = PP_ACSE_MECH_LOW,
+                         .auth_value = {(const uint8_t *)password, (uint16_t)strlen(password)},
+                         .user_info = {initiate, sizeof initiate}};
+    int len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
+    assert_true(len > 0);
+    return ask(r, 17, aarq, (size_t)len);
+}
+
 static void public_association_is_accepted(void **state)
 {
     (void)state;
@@ -92,19 +109,10 @@ static void reader_needs_the_right_password(void **state)
 {
     (void)state;
     rig_t *r = rig_new();
-    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
-                         .mechanism = PP_ACSE_MECH_LOW,
-                         .auth_value = {(const uint8_t *)"12345678", 8},
-                         .user_info = {AARQ_PUBLIC + 17, 14}};
-    uint8_t aarq[128];
-    int len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
-    assert_true(len > 0);
     pp_acse_aare_t re;
-    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)ask(r, 17, aarq, (size_t)len), &re), PP_OK);
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)associate_reader(r, "12345678", 0xFFFF), &re), PP_OK);
     assert_int_equal(re.result, PP_ACSE_ACCEPTED);
-    rq.auth_value = (pp_acse_bytes_t){(const uint8_t *)"87654321", 8};
-    len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
-    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)ask(r, 17, aarq, (size_t)len), &re), PP_OK);
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)associate_reader(r, "87654321", 0xFFFF), &re), PP_OK);
     assert_int_equal(re.result, PP_ACSE_REJECTED_PERMANENT);
     assert_int_equal(re.diag, PP_ACSE_USER_AUTHENTICATION_FAILURE);
     assert_int_equal(pp_events_count(&r->m->events, PP_EV_AUTH_FAILURE), 1);
@@ -127,13 +135,8 @@ static void reader_gets_registers_and_public_is_denied(void **state)
 {
     (void)state;
     rig_t *r = rig_new();
-    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
-                         .mechanism = PP_ACSE_MECH_LOW,
-                         .auth_value = {(const uint8_t *)"12345678", 8},
-                         .user_info = {AARQ_PUBLIC + 17, 14}};
-    uint8_t aarq[128], req[32];
-    int len = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
-    assert_true(ask(r, 17, aarq, (size_t)len) > 0);
+    uint8_t req[32];
+    assert_true(associate_reader(r, "12345678", 0xFFFF) > 0);
     const uint8_t a_plus[6] = {1, 1, 1, 8, 0, 255};
     /* value: C4 01 C1 00 06 00 00 02 1C (double-long-unsigned 540) */
     int n = ask(r, 17, req, get_req(req, 3, a_plus, 2));
@@ -197,17 +200,7 @@ static void load_profile_streams_in_blocks(void **state)
     rig_t *r = rig_new();
     uint8_t req[32];
     /* A client that takes at most 64-byte APDUs forces block transfer. */
-    uint8_t aarq[sizeof AARQ_PUBLIC];
-    memcpy(aarq, AARQ_PUBLIC, sizeof aarq);
-    aarq[sizeof aarq - 2] = 0x00;
-    aarq[sizeof aarq - 1] = 0x40;
-    pp_acse_aarq_t rq = {.context = PP_ACSE_CTX_LN, .auth_required = true,
-                         .mechanism = PP_ACSE_MECH_LOW,
-                         .auth_value = {(const uint8_t *)"12345678", 8},
-                         .user_info = {aarq + 17, 14}};
-    uint8_t lls[128];
-    int len = pp_acse_aarq_encode(&rq, lls, sizeof lls);
-    assert_true(ask(r, 17, lls, (size_t)len) > 0);
+    assert_true(associate_reader(r, "12345678", 64) > 0);
     const uint8_t lp[6] = {1, 1, 99, 1, 0, 255};
     int n = ask(r, 17, req, get_req(req, 7, lp, 2));
     uint8_t data[4096];
