@@ -386,6 +386,10 @@ static unsigned attribute_count(uint16_t class_id)
     case 7: return 8;
     case 8: return 9;
     case 15: return 9;
+    case 17: return 2;
+    case 23: return 9;
+    case 41: return 6;
+    case 64: return 5;
     default: return 2;
     }
 }
@@ -446,6 +450,58 @@ static pp_err_t get_association(pp_meter_t *m, uint8_t who, uint8_t attr, enc_t 
     }
 }
 
+/* ---- communication setup: classes 17, 23, 41, 64 ---- */
+
+static pp_err_t get_setup(pp_meter_t *m, uint16_t class_id, uint8_t attr, enc_t *e, uint8_t *dar)
+{
+    pp_axdr_wr_t *w = &e->wr;
+    if (class_id == 17 && attr == 2) { /* SAP assignment: {SAP 1, logical device name} */
+        uint8_t scratch[32];
+        pp_value_t ldn;
+        PP_TRY(pp_meter_value(m, pp_objects_by_quantity(PP_Q_LOGICAL_DEVICE_NAME), &ldn, scratch,
+                              sizeof scratch));
+        PP_TRY(pp_axdr_put_array(w, 1));
+        PP_TRY(pp_axdr_put_struct(w, 2));
+        PP_TRY(pp_axdr_put_u16(w, 1));
+        return pp_axdr_put_octets(w, ldn.v.bytes.ptr, ldn.v.bytes.len);
+    }
+    if (class_id == 23) { /* HDLC setup: the meter's link parameters (docs/hdlc.md) */
+        switch (attr) {
+        case 2: return pp_axdr_put_enum(w, 5);  /* comm_speed: 9600 baud */
+        case 3: case 4: return pp_axdr_put_u8(w, 7);           /* window size tx/rx */
+        case 5: case 6: return pp_axdr_put_u16(w, PP_METER_HDLC_INFO); /* max info tx/rx */
+        case 7: return pp_axdr_put_u16(w, 25);  /* inter-octet time-out, ms */
+        case 8: return pp_axdr_put_u16(w, 120); /* inactivity time-out, s */
+        case 9: return pp_axdr_put_u16(w, 0);   /* device address: from the meter number */
+        default: break;
+        }
+    }
+    if (class_id == 41) { /* TCP-UDP setup */
+        switch (attr) {
+        case 2: return pp_axdr_put_u16(w, 4059); /* port */
+        case 3: return pp_axdr_put_octets(w, (const uint8_t *)"\0\0\0\0\0\0", 6); /* IP reference */
+        case 4: return pp_axdr_put_u16(w, PP_DLMS_SERVER_MAX_PDU); /* max segment size */
+        case 5: return pp_axdr_put_u8(w, PP_METER_MAX_CONNS);     /* simultaneous connections */
+        case 6: return pp_axdr_put_u16(w, 0);    /* inactivity time-out: none */
+        default: break;
+        }
+    }
+    if (class_id == 64) { /* security setup of the management association */
+        uint8_t title[8];
+        switch (attr) {
+        case 2: return pp_axdr_put_enum(w, 3); /* policy: authenticated and encrypted */
+        case 3: return pp_axdr_put_enum(w, 0); /* security suite 0 (AES-GCM-128) */
+        case 4: return pp_axdr_put_octets(w, (const uint8_t *)"\0\0\0\0\0\0\0\0", 8);
+        case 5:
+            pp_dlms_system_title(m, title);
+            return pp_axdr_put_octets(w, title, sizeof title);
+        default: break;
+        }
+    }
+    *dar = PP_DAR_OBJECT_UNAVAILABLE;
+    return PP_ERR_DENIED;
+}
+
 /* ---- dispatch ---- */
 
 static pp_err_t get_dispatch(pp_meter_t *m, uint8_t who, const pp_object_t *o,
@@ -468,6 +524,8 @@ static pp_err_t get_dispatch(pp_meter_t *m, uint8_t who, const pp_object_t *o,
     case 8: return get_clock(m, (uint8_t)a->id, e, dar);
     case 7: return get_profile(m, o, (uint8_t)a->id, acc, e, dar);
     case 15: return get_association(m, who, (uint8_t)a->id, e, dar);
+    case 17: case 23: case 41: case 64:
+        return get_setup(m, o->class_id, (uint8_t)a->id, e, dar);
     default: return get_register(m, o, (uint8_t)a->id, e, dar);
     }
 }

@@ -231,6 +231,32 @@ static void load_profile_streams_in_blocks(void **state)
     rig_free(r);
 }
 
+static void communication_setup_objects(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    assert_true(associate_reader(r, "12345678", 0xFFFF) > 0);
+    const uint8_t tcp[6] = {0, 0, 25, 0, 0, 255}, hdlc[6] = {0, 0, 22, 0, 0, 255},
+                  sec[6] = {0, 0, 43, 0, 1, 255};
+    int n = ask(r, 17, req, get_req(req, 41, tcp, 2));
+    const uint8_t want_port[] = {0xC4, 0x01, 0xC1, 0x00, 0x12, 0x0F, 0xDB}; /* 4059 */
+    assert_int_equal(n, sizeof want_port);
+    assert_memory_equal(r->resp, want_port, sizeof want_port);
+    n = ask(r, 17, req, get_req(req, 23, hdlc, 3));
+    const uint8_t want_window[] = {0xC4, 0x01, 0xC1, 0x00, 0x11, 0x07};
+    assert_memory_equal(r->resp, want_window, sizeof want_window);
+    n = ask(r, 17, req, get_req(req, 64, sec, 5)); /* "PPH" + 12345678 as 40 bits */
+    const uint8_t want_title[] = {0xC4, 0x01, 0xC1, 0x00, 0x09, 0x08,
+                                  'P', 'P', 'H', 0x00, 0x00, 0xBC, 0x61, 0x4E};
+    assert_int_equal(n, sizeof want_title);
+    assert_memory_equal(r->resp, want_title, sizeof want_title);
+    n = ask(r, 17, req, get_req(req, 23, hdlc, 10)); /* class 23 has 9 attributes */
+    const uint8_t want_undef[] = {0xC4, 0x01, 0xC1, 0x01, 0x04};
+    assert_memory_equal(r->resp, want_undef, sizeof want_undef);
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +266,7 @@ int main(void)
         cmocka_unit_test(requests_without_association_get_an_exception),
         cmocka_unit_test(clock_time_is_local_with_deviation),
         cmocka_unit_test(load_profile_streams_in_blocks),
+        cmocka_unit_test(communication_setup_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
