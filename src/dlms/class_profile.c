@@ -1,0 +1,245 @@
+/* Interface class 7, Profile generic, over the logger reader
+ * (polyphase/logstore.h): buffer with selective access by range on the
+ * clock column (selector 1, with column selection) and by entry (selector
+ * 2), capture_objects, capture_period, sort method/object, entries.
+ * Rows stream into GET blocks: each block resumes at the row where the
+ * previous one stopped (continuation state kept by the server), so a long
+ * read costs one pass over the rows, never the whole buffer in RAM. */
+#include <string.h>
+
+#include "polyphase/dlms_const.h"
+#include "server_internal.h"
+
+/* Kept between GET blocks (PP_DLMS_CONT_CAP octets). */
+typedef struct cont {
+    uint32_t count;          /* rows in the answer */
+    uint32_t first, last;    /* entry numbers the selection resolved to */
+    uint32_t mask;
+    uint16_t from_value, to_value;
+    uint32_t resume_entry;   /* first row of the next block */
+    uint32_t resume_pos;     /* its stream position */
+} cont_t;
+typedef char cont_fits[sizeof(cont_t) <= PP_DLMS_CONT_CAP ? 1 : -1];
+
+static pp_err_t profile_of(const pp_cosem_call_t *c, pp_dlms_profile_t *p, uint8_t *dar)
+{
+    const pp_dlms_provider_t *pr = &c->srv->prov;
+    memset(p, 0, sizeof *p);
+    if (!pr->profile || pr->profile(pr->ctx, c->obj->quantity, p) != PP_OK ||
+        p->ncols != p->view.ncolumns || p->ncols == 0 || p->ncols > PP_LOG_MAX_COLUMNS) {
+        *dar = PP_DAR_OBJECT_UNAVAILABLE;
+        return PP_ERR_DENIED;
+    }
+    return PP_OK;
+}
+
+typedef struct rows {
+    const pp_cosem_call_t *c;
+    const pp_dlms_profile_t *p;
+    const pp_clock_t *clk;
+    pp_cosem_enc_t *e;
+    cont_t *k;
+    pp_err_t error;
+} rows_t;
+
+static int count_row(void *user, const pp_log_row_t *row)
+{
+    cont_t *k = user;
+    if (k->count == 0) {
+        k->first = row->entry;
+    }
+    k->last = row->entry;
+    k->count++;
+    return PP_OK;
+}
+
+static pp_err_t put_cell(const rows_t *r, const pp_log_cell_t *cell)
+{
+    pp_axdr_wr_t *w = &r->e->wr;
+    int64_t v = cell->value;
+    switch (cell->type) {
+    case PP_LOG_TIME: {
+        pp_axdr_datetime_t dt; /* stamps are standard time: back to UTC first */
+        pp_clock_dt_standard(r->clk, v - r->p->stamp_offset_ms, 0, &dt);
+        return pp_cosem_put_dt(w, &dt);
+    }
+    case PP_LOG_U8: return pp_axdr_put_u8(w, (uint8_t)v);
+    case PP_LOG_U16: return pp_axdr_put_u16(w, (uint16_t)v);
+    case PP_LOG_U32:
+        for (int8_t n = cell->column < PP_LOG_MAX_COLUMNS ? r->p->divide_pow10[cell->column] : 0;
+             n > 0; n--) {
+            v /= 10; /* the capture object's own unit (scaler) */
+        }
+        return pp_axdr_put_u32(w, (uint32_t)v);
+    case PP_LOG_I32: return pp_axdr_put_i32(w, (int32_t)v);
+    default: return pp_axdr_put_i64(w, v);
+    }
+}
+
+static int encode_row(void *user, const pp_log_row_t *row)
+{
+    rows_t *r = user;
+    pp_cosem_sink_t *sink = r->e->k;
+    if (sink->pos <= sink->skip + sink->cap) {
+        r->k->resume_entry = row->entry; /* the next block starts in this row or later */
+        r->k->resume_pos = sink->pos;
+    }
+    pp_err_t rc = pp_axdr_put_struct(&r->e->wr, row->ncells);
+    for (unsigned i = 0; rc == PP_OK && i < row->ncells; i++) {
+        rc = put_cell(r, &row->cell[i]);
+    }
+    if (rc == PP_OK) {
+        rc = pp_cosem_enc_flush(r->e);
+    }
+    if (rc != PP_OK) {
+        r->error = rc;
+        return rc == PP_ERR_NOSPACE && sink->overflow ? 1 : rc; /* window full: stop */
+    }
+    return PP_OK;
+}
+
+/* Selective access -> a logger selection. */
+static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
+                          const pp_clock_t *clk, pp_log_select_t *sel, uint8_t *dar)
+{
+    const pp_xdlms_access_t *acc = c->access;
+    memset(sel, 0, sizeof *sel);
+    *dar = PP_DAR_SCOPE_OF_ACCESS_VIOLATED;
+    if (!acc || !acc->present) {
+        return PP_OK;
+    }
+    if (acc->selector == 2) {
+        pp_xdlms_entry_t en;
+        PP_VERIFY(pp_xdlms_entry_parse(acc->params, acc->params_len, &en) == PP_OK, PP_ERR_DENIED);
+        PP_VERIFY(en.from_value <= p->ncols && en.to_value <= p->ncols, PP_ERR_DENIED);
+        *sel = (pp_log_select_t){.by = PP_LOG_BY_ENTRY, .from_entry = en.from_entry ? en.from_entry : 1,
+                                 .to_entry = en.to_entry, .from_value = en.from_value,
+                                 .to_value = en.to_value};
+        return PP_OK;
+    }
+    pp_xdlms_range_t rg;
+    PP_VERIFY(acc->selector == 1 && pp_xdlms_range_parse(acc->params, acc->params_len, &rg) == PP_OK,
+              PP_ERR_DENIED);
+    const pp_xdlms_capture_obj_t *clock_col = &p->col[0];
+    PP_VERIFY(rg.restricting.class_id == clock_col->class_id &&
+                  memcmp(rg.restricting.ln, clock_col->ln, 6) == 0 &&
+                  rg.restricting.attr == clock_col->attr,
+              PP_ERR_DENIED);
+    int64_t t[2];
+    const uint8_t *raw[2] = {rg.from, rg.to};
+    const uint32_t raw_len[2] = {rg.from_len, rg.to_len};
+    for (int i = 0; i < 2; i++) {
+        pp_axdr_rd_t rd;
+        const uint8_t *os;
+        uint32_t n;
+        pp_axdr_datetime_t dt;
+        pp_axdr_rd_init(&rd, raw[i], raw_len[i]);
+        if (pp_axdr_get_octets(&rd, &os, &n) != PP_OK || n != 12) {
+            *dar = PP_DAR_TYPE_UNMATCHED;
+            return PP_ERR_DENIED;
+        }
+        if (pp_clock_dt_decode(os, n, &dt, NULL) != PP_OK || pp_clock_dt_to_utc(clk, &dt, &t[i]) != PP_OK) {
+            *dar = PP_DAR_OTHER_REASON; /* not a complete, valid instant */
+            return PP_ERR_DENIED;
+        }
+        t[i] += p->stamp_offset_ms; /* the logger's time scale */
+    }
+    *sel = (pp_log_select_t){.by = PP_LOG_BY_RANGE, .from_time = t[0], .to_time = t[1]};
+    pp_axdr_rd_t it;
+    pp_axdr_rd_init(&it, rg.columns.ptr, rg.columns.len);
+    for (uint32_t i = 0; i < rg.columns.count; i++) {
+        pp_xdlms_capture_obj_t col;
+        PP_VERIFY(pp_xdlms_next_capture_obj(&it, &col) == PP_OK, PP_ERR_DENIED);
+        unsigned k = 0;
+        while (k < p->ncols && !(p->col[k].class_id == col.class_id && p->col[k].attr == col.attr &&
+                                 memcmp(p->col[k].ln, col.ln, 6) == 0)) {
+            k++;
+        }
+        PP_VERIFY(k < p->ncols, PP_ERR_DENIED);
+        sel->mask |= 1ul << k;
+    }
+    return PP_OK;
+}
+
+static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
+                           const pp_clock_t *clk, pp_cosem_enc_t *e, uint8_t *dar)
+{
+    cont_t *k = (cont_t *)(void *)c->cont;
+    if (c->first) {
+        pp_log_select_t sel;
+        PP_TRY(selection(c, p, clk, &sel, dar));
+        memset(k, 0, sizeof *k);
+        int n = pp_log_read(&p->view, &sel, count_row, k);
+        if (n < 0) {
+            *dar = n == PP_ERR_RANGE ? PP_DAR_SCOPE_OF_ACCESS_VIOLATED : PP_DAR_HARDWARE_FAULT;
+            return PP_ERR_DENIED;
+        }
+        k->mask = sel.mask;
+        k->from_value = sel.from_value;
+        k->to_value = sel.to_value;
+        k->resume_entry = k->first;
+        k->resume_pos = 0;
+    }
+    pp_cosem_sink_t *sink = e->k;
+    if (c->first || k->resume_pos == 0) {
+        PP_TRY(pp_axdr_put_array(&e->wr, k->count));
+        PP_TRY(pp_cosem_enc_flush(e));
+    } else {
+        sink->pos = k->resume_pos; /* skip the rows earlier blocks carried */
+    }
+    if (k->count == 0) {
+        return PP_OK;
+    }
+    pp_log_select_t sel = {.by = PP_LOG_BY_ENTRY, .from_entry = k->resume_entry ? k->resume_entry : k->first,
+                           .to_entry = k->last, .from_value = k->from_value,
+                           .to_value = k->to_value, .mask = k->mask};
+    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
+    int n = pp_log_read(&p->view, &sel, encode_row, &r);
+    if (r.error != PP_OK) {
+        return r.error;
+    }
+    if (n < 0) {
+        *dar = PP_DAR_HARDWARE_FAULT;
+        return PP_ERR_DENIED;
+    }
+    return PP_OK;
+}
+
+static pp_err_t get(const pp_cosem_call_t *c, pp_cosem_enc_t *e, uint8_t *dar)
+{
+    if (c->id == 1) {
+        return pp_cosem_put_ln(&e->wr, c->obj->ln);
+    }
+    pp_dlms_profile_t p;
+    PP_TRY(profile_of(c, &p, dar));
+    const pp_dlms_provider_t *pr = &c->srv->prov;
+    pp_clock_t utc;
+    const pp_clock_t *clk = pr->clock ? pr->clock(pr->ctx) : NULL;
+    if (!clk) {
+        (void)pp_clock_init(&utc, 0, false);
+        clk = &utc;
+    }
+    switch (c->id) {
+    case 2: return get_buffer(c, &p, clk, e, dar);
+    case 3:
+        PP_TRY(pp_axdr_put_array(&e->wr, p.ncols));
+        for (unsigned i = 0; i < p.ncols; i++) {
+            PP_TRY(pp_xdlms_put_capture_obj(&e->wr, &p.col[i]));
+            PP_TRY(pp_cosem_enc_flush(e));
+        }
+        return PP_OK;
+    case 4: return pp_axdr_put_u32(&e->wr, p.capture_period_s);
+    case 5: return pp_axdr_put_enum(&e->wr, 1); /* fifo */
+    case 6: return pp_xdlms_put_capture_obj(&e->wr, &p.col[0]);
+    case 7: return pp_axdr_put_u32(&e->wr, pp_logstore_count(p.view.store));
+    default: return pp_axdr_put_u32(&e->wr, p.view.store->capacity);
+    }
+}
+
+static const uint8_t RULE[] = {PP_CA_STATIC, PP_CA_VALUE,  PP_CA_STATIC, PP_CA_STATIC,
+                               PP_CA_STATIC, PP_CA_STATIC, PP_CA_STATIC, PP_CA_STATIC};
+static const uint8_t METH[] = {0, 0}; /* reset, capture: loggers are the meter's own */
+
+const pp_cosem_class_t pp_cosem_class_profile = {
+    .class_id = 7, .version = 1, .nattr = 8, .nmeth = 2, .rule = RULE, .meth_who = METH,
+    .selective = 1u << 2, .get = get};
