@@ -30,6 +30,7 @@ typedef struct pp_dlms_session {
     uint8_t iidp;
     uint32_t block;                /* number of the last block sent */
     uint32_t sent;                 /* Data octets sent so far */
+    uint32_t rows, row, row_pos;   /* profile resume hints (pp_dlms_sink_t) */
     pp_xdlms_attr_t attr;
     bool has_access;
     uint8_t selector;
@@ -77,6 +78,10 @@ typedef struct pp_dlms_sink {
     uint32_t pos;
     size_t stored;
     bool overflow;
+    /* Row-stream resume hints between the blocks of one long GET (profiles):
+     * rows: rows in the selection (0 = not counted yet); row/row_pos: the
+     * row in which the window filled and the stream offset where it starts. */
+    uint32_t rows, row, row_pos;
 } pp_dlms_sink_t;
 
 pp_err_t pp_dlms_sink_put(pp_dlms_sink_t *k, const uint8_t *p, size_t n);

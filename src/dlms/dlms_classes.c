@@ -229,6 +229,7 @@ typedef struct rows_ctx {
     const profile_t *p;
     enc_t *e;
     uint32_t count;
+    uint32_t index;   /* rows seen in this pass */
     pp_err_t error;
 } rows_ctx_t;
 
@@ -266,6 +267,14 @@ static pp_err_t put_cell(rows_ctx_t *r, const pp_log_cell_t *c)
 static int encode_row(void *user, const pp_log_row_t *row)
 {
     rows_ctx_t *r = user;
+    pp_dlms_sink_t *k = r->e->k;
+    if (r->index++ < k->row) {
+        return PP_OK; /* sent in an earlier block: not encoded again */
+    }
+    if (r->index - 1 == k->row && k->row_pos) {
+        k->pos = k->row_pos; /* the stream offset where this row starts */
+    }
+    const uint32_t start = k->pos;
     pp_err_t rc = pp_axdr_put_struct(&r->e->wr, row->ncells);
     for (unsigned i = 0; rc == PP_OK && i < row->ncells; i++) {
         rc = put_cell(r, &row->cell[i]);
@@ -275,7 +284,12 @@ static int encode_row(void *user, const pp_log_row_t *row)
     }
     if (rc != PP_OK) {
         r->error = rc;
-        return rc == PP_ERR_NOSPACE ? 1 : rc; /* window full: stop reading */
+        if (rc == PP_ERR_NOSPACE) { /* window full: the next block resumes at this row */
+            k->row = r->index - 1;
+            k->row_pos = start;
+            return 1;
+        }
+        return rc;
     }
     return PP_OK;
 }
@@ -340,14 +354,19 @@ static pp_err_t get_buffer(pp_meter_t *m, const profile_t *p, const pp_xdlms_acc
 {
     pp_log_select_t sel;
     PP_TRY(selection(m, p, acc, &sel, dar));
-    rows_ctx_t r = {.m = m, .p = p, .e = e};
-    int n = pp_log_read(&p->view, &sel, count_row, &r);
-    if (n < 0) {
-        *dar = PP_DAR_SCOPE_OF_ACCESS_VIOLATED;
-        return PP_ERR_DENIED;
+    rows_ctx_t r = {.m = m, .p = p, .e = e, .count = e->k->rows};
+    int n = 0;
+    if (e->k->row == 0) { /* first block: count the rows for the array header */
+        r.count = 0;
+        n = pp_log_read(&p->view, &sel, count_row, &r);
+        if (n < 0) {
+            *dar = PP_DAR_SCOPE_OF_ACCESS_VIOLATED;
+            return PP_ERR_DENIED;
+        }
+        e->k->rows = r.count;
+        PP_TRY(pp_axdr_put_array(&e->wr, r.count));
+        PP_TRY(enc_flush(e));
     }
-    PP_TRY(pp_axdr_put_array(&e->wr, r.count));
-    PP_TRY(enc_flush(e));
     n = pp_log_read(&p->view, &sel, encode_row, &r);
     return r.error != PP_OK ? r.error : (n < 0 ? n : PP_OK);
 }

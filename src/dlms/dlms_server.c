@@ -225,7 +225,8 @@ static int get_block(pp_meter_t *m, pp_dlms_session_t *s, uint8_t *resp, size_t 
     const size_t header = pp_xdlms_get_block_overhead((uint32_t)limit);
     PP_VERIFY(limit > header + 16, PP_ERR_NOSPACE);
     uint8_t *raw = resp + header; /* encode in place, then move once the header is known */
-    pp_dlms_sink_t k = {.out = raw, .cap = limit - header, .skip = s->sent};
+    pp_dlms_sink_t k = {.out = raw, .cap = limit - header, .skip = s->sent, .rows = s->rows,
+                        .row = s->row, .row_pos = s->row_pos};
     pp_xdlms_access_t acc = {.present = s->has_access, .selector = s->selector,
                              .params = s->sel, .params_len = s->sel_len};
     uint8_t dar = PP_DAR_SUCCESS;
@@ -244,6 +245,9 @@ static int get_block(pp_meter_t *m, pp_dlms_session_t *s, uint8_t *resp, size_t 
     memcpy(chunk, raw, k.stored);
     PP_TRY(pp_xdlms_put_get_resp_block(&wr, s->iidp, last, s->block, chunk, (uint32_t)k.stored));
     s->sent += (uint32_t)k.stored;
+    s->rows = k.rows;
+    s->row = k.row;
+    s->row_pos = k.row_pos;
     s->long_get = !last;
     return (int)wr.pos;
 }
@@ -276,6 +280,7 @@ static int get_normal(pp_meter_t *m, pp_dlms_session_t *s, const pp_xdlms_get_re
     s->iidp = rq->iidp;
     s->block = 0;
     s->sent = 0;
+    s->rows = s->row = s->row_pos = 0;
     s->attr = rq->item.attr;
     s->has_access = rq->item.access.present;
     s->selector = rq->item.access.selector;
