@@ -220,11 +220,11 @@ enum {
     PP_KEY_DLMS_RX_IC = 0x0922      /* client invocation counter floors (all associations) */
 };
 /* The server's counter is reserved PP_DLMS_IC_STEP ahead: after a power
- * cut it resumes at the reserved value, never reusing one it sent. Client
- * counters are persisted every PP_DLMS_RX_IC_STEP; after a cut a client
- * must continue above the persisted value + PP_DLMS_RX_IC_STEP. */
+ * cut it resumes at the reserved value, never reusing one it sent (one
+ * journal write per 1024 ciphered responses). The last counter accepted
+ * from each HLS client is written before the answer (one small record per
+ * ciphered request), so nothing it sent before a cut can be replayed. */
 #define PP_DLMS_IC_STEP 1024u
-#define PP_DLMS_RX_IC_STEP 64u
 
 /* Defaults of the issue: LLS password 12345678, EK 000102..0F,
  * AK D0D1..DF (the common test keys); a warning is logged while in use. */

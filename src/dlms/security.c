@@ -101,11 +101,7 @@ static void load(pp_dlms_server_t *s)
     if (s->journal && pp_journal_read(s->journal, PP_KEY_DLMS_RX_IC, rx, sizeof rx) == PP_OK) {
         k->rx_seen = rx[RX_LEN - 1];
         for (unsigned i = 0; i < PP_ASSOC_COUNT; i++) {
-            uint32_t v = get32(rx + 4 * i);
-            k->rx_saved[i] = v;
-            /* accepted counters not yet persisted are below v + step */
-            k->rx_ic[i] = v > UINT32_MAX - PP_DLMS_RX_IC_STEP ? UINT32_MAX
-                                                             : v + PP_DLMS_RX_IC_STEP - 1u;
+            k->rx_saved[i] = k->rx_ic[i] = get32(rx + 4 * i);
         }
     }
 }
@@ -204,9 +200,7 @@ static pp_err_t check_ic(pp_dlms_server_t *s, pp_dlms_conn_t *c, bool ded, uint3
     if (accept) {
         k->rx_ic[who] = ic;
         k->rx_seen |= (uint8_t)(1u << who);
-        if (!seen || ic - k->rx_saved[who] >= PP_DLMS_RX_IC_STEP) {
-            (void)save_rx(s);
-        }
+        (void)save_rx(s); /* before the answer: a replay after a power cut is refused */
     }
     return PP_OK;
 }
