@@ -3,6 +3,7 @@
  * with the same request size and one request outstanding per client.
  *
  *   bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]
+ *              [--only clock|register|profile]
  * (each case: R alternating slices of S/R seconds, echo then DLMS; the best
  * slice of each is reported, so load from elsewhere hits both alike)
  *   bench_dlms --probe HOST PORT ...   (see probe.c; used by the e2e test)
@@ -263,22 +264,28 @@ int main(int argc, char **argv)
     int clients = 16;
     double days = 2;
     int rounds = 5;
+    int only = -1;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--seconds")) {
             seconds = atof(argv[++i]);
         } else if (i + 1 < argc && !strcmp(argv[i], "--clients")) {
             clients = atoi(argv[++i]);
+        } else if (i + 1 < argc && !strcmp(argv[i], "--only")) {
+            const char *w = argv[++i];
+            only = !strcmp(w, "clock") ? K_CLOCK : !strcmp(w, "register") ? K_REGISTER
+                 : !strcmp(w, "profile") ? K_PROFILE : -2;
         } else if (i + 1 < argc && !strcmp(argv[i], "--rounds")) {
             rounds = atoi(argv[++i]);
         } else if (i + 1 < argc && !strcmp(argv[i], "--history-days")) {
             days = atof(argv[++i]);
         } else {
             fprintf(stderr, "usage: bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]\n"
+                            "                  [--only clock|register|profile]\n"
                             "       bench_dlms --probe HOST PORT [options] COMMAND... (--probe --help)\n");
             return 2;
         }
     }
-    if (seconds <= 0 || rounds < 1 || clients < 1 || clients > 64 || days < 1.1) {
+    if (seconds <= 0 || rounds < 1 || only == -2 || clients < 1 || clients > 64 || days < 1.1) {
         fprintf(stderr, "bench_dlms: --seconds > 0, --rounds >= 1, --clients 1..64, "
                         "--history-days >= 1.1\n");
         return 2;
@@ -309,6 +316,9 @@ int main(int argc, char **argv)
     const int counts[2] = {1, clients};
     for (int ci = 0; ci < 2; ci++) {
         for (int k = 0; k < K_COUNT; k++) {
+            if (only >= 0 && k != only) {
+                continue;
+            }
             /* Echo and DLMS alternate in short slices and the best slice of
              * each counts: other load on the machine hits both alike. */
             result_t e = {0}, d = {0};
