@@ -139,6 +139,7 @@ typedef struct pp_dlms_long_get {
     uint8_t selector;
     uint16_t sel_len;
     uint8_t sel[PP_DLMS_SEL_CAP];
+    bool primed;                /* cont holds the first attempt's state */
     uint8_t cont[PP_DLMS_CONT_CAP]; /* the class's own continuation state */
 } pp_dlms_long_get_t;
 

@@ -72,6 +72,9 @@ static pp_err_t put_object_list(const pp_cosem_call_t *c, pp_cosem_enc_t *e)
     const uint8_t who = target(c);
     const uint32_t feat = features(c->srv);
     size_t start = 0;
+    if (!c->first && k->resume_pos > e->k->skip) { /* state of a larger window */
+        k->resume_pos = 0;
+    }
     if (c->first || k->resume_pos == 0) {
         uint32_t n = 0;
         for (size_t i = 0; i < pp_objects_count(); i++) {

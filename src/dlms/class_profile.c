@@ -181,6 +181,10 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
         k->resume_pos = 0;
     }
     pp_cosem_sink_t *sink = e->k;
+    if (!c->first && k->resume_pos > sink->skip) { /* state of a larger window */
+        k->resume_entry = k->first;
+        k->resume_pos = 0;
+    }
     if (c->first || k->resume_pos == 0) {
         PP_TRY(pp_axdr_put_array(&e->wr, k->count));
         PP_TRY(pp_cosem_enc_flush(e));

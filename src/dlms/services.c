@@ -130,7 +130,7 @@ static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_
     pp_err_t rc;
     pp_xdlms_access_t acc = {.present = g->has_access, .selector = g->selector,
                              .params = g->sel, .params_len = g->sel_len};
-    const bool first = g->block == 0;
+    const bool first = g->block == 0 && !g->primed;
     if (g->attr.class_id == 0) { /* with-list: the request items are kept in sel */
         rc = get_list(s, c, g->sel, g->sel_len, g->selector, &k);
     } else {
@@ -162,8 +162,8 @@ static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_
 /* Starts a long GET if the client agreed to block transfer. */
 static int start_long(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t iidp,
                       const pp_xdlms_attr_t *attr, const pp_xdlms_access_t *acc,
-                      const uint8_t *list, uint32_t list_len, uint32_t count, uint8_t *out,
-                      size_t limit)
+                      const uint8_t *list, uint32_t list_len, uint32_t count,
+                      const uint8_t *cont, uint8_t *out, size_t limit)
 {
     pp_dlms_long_get_t *g = &c->get;
     const uint32_t keep = list ? list_len : (acc->present ? acc->params_len : 0);
@@ -191,6 +191,11 @@ static int start_long(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t iidp,
         if (acc->present) {
             memcpy(g->sel, acc->params, acc->params_len);
         }
+        /* The first attempt's class state (e.g. a profile's resolved
+         * selection) saves redoing it; classes restart at the beginning
+         * when its resume point lies beyond the first block. */
+        memcpy(g->cont, cont, PP_DLMS_CONT_CAP);
+        g->primed = true;
     }
     g->sel_len = (uint16_t)keep;
     return get_block(s, c, out, limit);
@@ -238,7 +243,7 @@ static int get(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
                                          out, limit);
         }
         return start_long(s, c, rq.iidp, NULL, NULL, rq.list.ptr, rq.list.len, rq.list.count,
-                          out, limit);
+                          NULL, out, limit);
     }
     PP_TRY(pp_xdlms_put_get_resp_normal(&w, rq.iidp));
     pp_cosem_sink_t k = {.out = out + w.pos, .cap = limit - w.pos};
@@ -253,7 +258,8 @@ static int get(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
         PP_TRY(pp_xdlms_put_get_resp_normal_dar(&w, rq.iidp, dar));
         return (int)w.pos;
     }
-    return start_long(s, c, rq.iidp, &rq.item.attr, &rq.item.access, NULL, 0, 0, out, limit);
+    return start_long(s, c, rq.iidp, &rq.item.attr, &rq.item.access, NULL, 0, 0, cont, out,
+                      limit);
 }
 
 /* ---- SET ---- */

@@ -377,7 +377,7 @@ int pp_dsh_get_req(uint8_t *out, size_t cap, uint16_t class_id, const uint8_t ln
 
 /* Sends a plain request, ciphering it when the connection is ciphered; the
  * plain response into out. */
-static int exchange(pp_dsh_t *h, unsigned conn, uint16_t client, const uint8_t *req, size_t len,
+int pp_dsh_exchange(pp_dsh_t *h, unsigned conn, uint16_t client, const uint8_t *req, size_t len,
                     uint8_t *out, size_t cap)
 {
     uint8_t buf[2048];
@@ -408,7 +408,7 @@ int pp_dsh_get(pp_dsh_t *h, unsigned conn, uint16_t client, uint16_t class_id,
     size_t total = 0;
     unsigned nblocks = 0;
     for (;;) {
-        int r = exchange(h, conn, client, req, (size_t)n, resp, sizeof resp);
+        int r = pp_dsh_exchange(h, conn, client, req, (size_t)n, resp, sizeof resp);
         pp_xdlms_get_resp_t gr;
         if (r <= 0 || pp_xdlms_get_resp_decode(resp, (size_t)r, &gr) != PP_OK) {
             return -1;

@@ -14,7 +14,7 @@
 #include "polyphase/dlms_server.h"
 
 #define PP_DSH_EVENTS 64
-#define PP_DSH_LP_ROWS 8
+#define PP_DSH_LP_ROWS 256
 
 typedef struct pp_dsh {
     pp_fake_port_t fake;
@@ -65,6 +65,11 @@ int pp_dsh_encipher(pp_dsh_t *h, uint8_t tag, const uint8_t *plain, size_t len, 
 /* Deciphers a server APDU (server title), checking the tag; returns plain length. */
 int pp_dsh_decipher(pp_dsh_t *h, const uint8_t *apdu, size_t len, uint8_t *out, size_t cap,
                     const uint8_t *key);
+
+/* A plain request, ciphered (glo-) when the connection is; the plain
+ * response (or an exception) into out. Returns its length. */
+int pp_dsh_exchange(pp_dsh_t *h, unsigned conn, uint16_t client, const uint8_t *req, size_t len,
+                    uint8_t *out, size_t cap);
 
 /* GET-request-normal for (class, ln, attr) into out; returns length. */
 int pp_dsh_get_req(uint8_t *out, size_t cap, uint16_t class_id, const uint8_t ln[6], int8_t attr,

@@ -335,9 +335,9 @@ static void client_max_pdu_respected(void **state)
     }
     assert_true(h->resp_len <= 40);
     assert_int_equal(h->resp[3], 1); /* last block */
-    /* 8 rows (the ring keeps the newest 8) of 21 octets + 2 = 170 octets
-     * of Data in blocks of 40 - 10 octets: 6 blocks, 5 GET-next */
-    assert_int_equal(guard, 5);
+    /* 10 rows of 21 octets + 2 = 212 octets of Data in blocks of 40 - 10
+     * octets: 8 blocks, 7 GET-next */
+    assert_int_equal(guard, 7);
 }
 
 int main(void)
