@@ -31,6 +31,7 @@ static uint64_t mono_ms(void)
 static void *meter_loop(void *arg)
 {
     inproc_meter_t *m = arg;
+    bench_pin(0);
     uint64_t last = mono_ms();
     while (!m->stop) {
         pp_net_poll(m->net, 1);

@@ -3,7 +3,8 @@
  * with the same request size and one request outstanding per client.
  *
  *   bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]
- *              [--only clock|register|profile]
+ *              [--only clock|register|profile] [--no-pin]
+ * (servers -- echo loop, meter loop -- run on CPU 0, clients on CPU 1)
  * (each case: R alternating slices of S/R seconds, echo then DLMS; the best
  * slice of each is reported, so load from elsewhere hits both alike)
  *   bench_dlms --probe HOST PORT ...   (see probe.c; used by the e2e test)
@@ -92,6 +93,7 @@ static void dlms_config(pp_dc_config_t *cfg)
 static void *dlms_job(void *arg)
 {
     job_t *j = arg;
+    bench_pin(1);
     pp_dc_t *c = malloc(sizeof *c);
     uint8_t *data = malloc(PP_DC_MAX_DATA);
     pp_dc_config_t cfg;
@@ -143,6 +145,7 @@ static int read_full(int fd, uint8_t *p, size_t n)
 static void *echo_job(void *arg)
 {
     job_t *j = arg;
+    bench_pin(1);
     uint8_t buf[2048];
     memset(buf, 0xA5, sizeof buf);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -270,6 +273,8 @@ int main(int argc, char **argv)
             seconds = atof(argv[++i]);
         } else if (i + 1 < argc && !strcmp(argv[i], "--clients")) {
             clients = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--no-pin")) {
+            bench_pin_enabled = 0;
         } else if (i + 1 < argc && !strcmp(argv[i], "--only")) {
             const char *w = argv[++i];
             only = !strcmp(w, "clock") ? K_CLOCK : !strcmp(w, "register") ? K_REGISTER
@@ -280,7 +285,7 @@ int main(int argc, char **argv)
             days = atof(argv[++i]);
         } else {
             fprintf(stderr, "usage: bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]\n"
-                            "                  [--only clock|register|profile]\n"
+                            "                  [--only clock|register|profile] [--no-pin]\n"
                             "       bench_dlms --probe HOST PORT [options] COMMAND... (--probe --help)\n");
             return 2;
         }
