@@ -583,6 +583,60 @@ static void test_hdlc_refusals(void **state)
     teardown_pair();
 }
 
+/* Every prefix of an answer, then end of stream; every byte of it changed:
+ * the client returns a named error (or, for a harmless change, success) and
+ * never reads past what it got (run under ASan in the sanitizer build). */
+static int one_get(const uint8_t *answer, size_t n, bool hdlc)
+{
+    setup_pair(0);
+    F.cfg.timeout_ms = 200;
+    if (hdlc) {
+        F.cfg.transport = PP_DC_HDLC;
+        F.cfg.hdlc_addr_len = 1;
+        F.cfg.hdlc_snrm_params = false;
+        srv_frame(PP_HDLC_CTRL_UA | PP_HDLC_PF, false, NULL, 0);
+    }
+    attach();
+    srv_write(answer, n);
+    shutdown(F.fd[1], SHUT_WR);
+    uint8_t data[64];
+    size_t len;
+    int rc = pp_dc_get(&F.c, 8, CLOCK, 2, NULL, data, sizeof data, &len);
+    if (rc != 0) {
+        assert_true(strlen(pp_dc_error(&F.c)) > 10);
+    }
+    teardown_pair();
+    return rc;
+}
+
+static void test_truncated_and_corrupted_answers(void **state)
+{
+    (void)state;
+    uint8_t w[64], h[64], apdu[32] = {0xE6, 0xE7, 0x00};
+    size_t an = 3 + hex("C401C100090C07EA0B17010C000000FFC400", apdu + 3, sizeof apdu - 3);
+    int wn = pp_wrapper_encode(1, 16, apdu + 3, an - 3, w, sizeof w);
+    pp_hdlc_frame_t fr = {.dst = {16, 0, 1}, .src = {1, 16, 1},
+                          .control = pp_hdlc_control_i(0, 1, true), .info = apdu, .info_len = an};
+    int hn = pp_hdlc_frame_encode(&fr, h, sizeof h);
+    assert_true(wn > 0 && hn > 0);
+    const struct { const uint8_t *p; size_t n; bool hdlc; } ans[] = {
+        {w, (size_t)wn, false}, {h, (size_t)hn, true}};
+    for (size_t a = 0; a < 2; a++) {
+        assert_int_equal(one_get(ans[a].p, ans[a].n, ans[a].hdlc), 0);
+        for (size_t cut = 0; cut < ans[a].n; cut++) {
+            assert_true(one_get(ans[a].p, cut, ans[a].hdlc) < 0);
+        }
+        for (size_t i = 0; i < ans[a].n; i++) {
+            uint8_t bad[64];
+            memcpy(bad, ans[a].p, ans[a].n);
+            for (unsigned v = 0; v < 256; v += 37) {
+                bad[i] = (uint8_t)(ans[a].p[i] ^ (v | 1u));
+                (void)one_get(bad, ans[a].n, ans[a].hdlc);
+            }
+        }
+    }
+}
+
 static void test_obis_and_format(void **state)
 {
     (void)state;
@@ -615,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_hdlc_published_trace),
         cmocka_unit_test(test_hdlc_segmentation),
         cmocka_unit_test(test_hdlc_refusals),
+        cmocka_unit_test(test_truncated_and_corrupted_answers),
         cmocka_unit_test(test_obis_and_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
