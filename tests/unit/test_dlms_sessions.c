@@ -340,6 +340,29 @@ static void client_max_pdu_respected(void **state)
     assert_int_equal(guard, 7);
 }
 
+static void trace_lines(void **state)
+{
+    (void)state;
+    char line[160];
+    assert_int_equal(pp_dlms_trace(GB_AARQ, sizeof GB_AARQ, line, sizeof line),
+                     (int)strlen("AARQ context=1 mechanism=0"));
+    assert_string_equal(line, "AARQ context=1 mechanism=0");
+    static const uint8_t GET[] = {0xC0, 0x01, 0xC1, 0x00, 0x08, 0, 1, 1, 0, 0, 255, 0x02, 0x00};
+    pp_dlms_trace(GET, sizeof GET, line, sizeof line);
+    assert_string_equal(line, "GET-request normal 8/0.1.1.0.0.255/2");
+    static const uint8_t R16[] = {0xC4, 0x02, 0xC1, 0x01, 0x00, 0x00, 0x00, 0x01, 0x01, 0x10};
+    pp_dlms_trace(R16, sizeof R16, line, sizeof line);
+    assert_string_equal(line, "GET-response block=1 last dar=16(no-long-get-in-progress)");
+    static const uint8_t EXC[] = {0xD8, 0x01, 0x06, 0x01, 0x23, 0x45, 0x68};
+    pp_dlms_trace_hex(EXC, sizeof EXC, line, sizeof line);
+    assert_string_equal(line, "exception-response state=1 service=6 | D8 01 06 01 23 45 68");
+    /* truncated to the buffer, always terminated */
+    assert_int_equal(pp_dlms_trace(GET, sizeof GET, line, 8), 7);
+    assert_string_equal(line, "GET-req");
+    pp_dlms_trace(GET, 5, line, sizeof line);
+    assert_string_equal(line, "GET-request malformed");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(block_number_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(many_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(client_max_pdu_respected, setup, teardown),
+        cmocka_unit_test(trace_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
