@@ -140,7 +140,7 @@ typedef struct pp_dlms_long_get {
     uint16_t sel_len;
     uint8_t sel[PP_DLMS_SEL_CAP];
     bool primed;                /* cont holds the first attempt's state */
-    uint8_t cont[PP_DLMS_CONT_CAP]; /* the class's own continuation state */
+    uint64_t cont[PP_DLMS_CONT_CAP / 8]; /* the class's own state (aligned for its struct) */
 } pp_dlms_long_get_t;
 
 /* SET with datablocks in progress. */

@@ -97,8 +97,8 @@ static pp_err_t get_list(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *
         uint8_t dar = PP_DAR_SUCCESS;
         uint8_t probe[1];
         pp_cosem_sink_t pk = {.out = probe, .cap = 0};
-        uint8_t cont[PP_DLMS_CONT_CAP] = {0};
-        pp_err_t rc = get_attr(s, c, &item.attr, &item.access, &pk, cont, true, &dar);
+        uint64_t cont[PP_DLMS_CONT_CAP / 8] = {0};
+        pp_err_t rc = get_attr(s, c, &item.attr, &item.access, &pk, (uint8_t *)cont, true, &dar);
         if (rc != PP_OK && !pk.overflow) {
             const uint8_t r[2] = {1, dar};
             PP_TRY(pp_cosem_sink_put(k, r, 2));
@@ -107,7 +107,7 @@ static pp_err_t get_list(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *
         const uint8_t ok = 0;
         PP_TRY(pp_cosem_sink_put(k, &ok, 1));
         memset(cont, 0, sizeof cont);
-        rc = get_attr(s, c, &item.attr, &item.access, k, cont, true, &dar);
+        rc = get_attr(s, c, &item.attr, &item.access, k, (uint8_t *)cont, true, &dar);
         if (rc != PP_OK) {
             return k->overflow ? PP_ERR_NOSPACE : PP_ERR_DENIED;
         }
@@ -134,7 +134,7 @@ static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_
     if (g->attr.class_id == 0) { /* with-list: the request items are kept in sel */
         rc = get_list(s, c, g->sel, g->sel_len, g->selector, &k);
     } else {
-        rc = get_attr(s, c, &g->attr, &acc, &k, g->cont, first, &dar);
+        rc = get_attr(s, c, &g->attr, &acc, &k, (uint8_t *)g->cont, first, &dar);
     }
     g->block++;
     pp_axdr_wr_t w;
@@ -248,8 +248,8 @@ static int get(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
     PP_TRY(pp_xdlms_put_get_resp_normal(&w, rq.iidp));
     pp_cosem_sink_t k = {.out = out + w.pos, .cap = limit - w.pos};
     uint8_t dar = PP_DAR_SUCCESS;
-    uint8_t cont[PP_DLMS_CONT_CAP] = {0};
-    rc = get_attr(s, c, &rq.item.attr, &rq.item.access, &k, cont, true, &dar);
+    uint64_t cont[PP_DLMS_CONT_CAP / 8] = {0};
+    rc = get_attr(s, c, &rq.item.attr, &rq.item.access, &k, (uint8_t *)cont, true, &dar);
     if (rc == PP_OK) {
         return (int)(w.pos + k.stored);
     }
@@ -258,8 +258,8 @@ static int get(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
         PP_TRY(pp_xdlms_put_get_resp_normal_dar(&w, rq.iidp, dar));
         return (int)w.pos;
     }
-    return start_long(s, c, rq.iidp, &rq.item.attr, &rq.item.access, NULL, 0, 0, cont, out,
-                      limit);
+    return start_long(s, c, rq.iidp, &rq.item.attr, &rq.item.access, NULL, 0, 0,
+                      (const uint8_t *)cont, out, limit);
 }
 
 /* ---- SET ---- */
