@@ -263,10 +263,10 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "--probe")) {
         return probe_main(argc - 1, argv + 1);
     }
-    double seconds = 1.0;
+    double seconds = 2.0;
     int clients = 16;
     double days = 2;
-    int rounds = 5;
+    int rounds = 10;
     int only = -1;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--seconds")) {
