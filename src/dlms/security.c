@@ -151,6 +151,9 @@ pp_err_t pp_dlms_sec_next_ic(pp_dlms_server_t *s, uint32_t *ic)
 {
     pp_dlms_security_t *k = &s->sec;
     PP_VERIFY(k->tx_ic != UINT32_MAX, PP_ERR_STATE); /* exhausted: new keys needed */
+    if (k->tx_ic == 0) {
+        k->tx_ic = 1; /* clients start at "last seen 0" and want more */
+    }
     if (s->journal && k->tx_ic >= k->tx_reserved) {
         uint32_t ahead = k->tx_ic > UINT32_MAX - PP_DLMS_IC_STEP ? UINT32_MAX
                                                                 : k->tx_ic + PP_DLMS_IC_STEP;
