@@ -10,13 +10,8 @@ static pp_err_t get(const pp_cosem_call_t *c, pp_cosem_enc_t *e, uint8_t *dar)
     if (c->id == 1) {
         return pp_cosem_put_ln(w, c->obj->ln);
     }
-    const pp_dlms_provider_t *p = &c->srv->prov;
-    if (!p->comm_info) {
-        *dar = PP_DAR_OBJECT_UNAVAILABLE;
-        return PP_ERR_DENIED;
-    }
-    pp_dlms_comm_info_t ci = {0};
-    p->comm_info(p->ctx, &ci);
+    pp_dlms_comm_info_t ci;
+    PP_TRY(pp_cosem_comm_info(c, &ci, dar));
     switch (c->id) {
     case 2: return pp_axdr_put_enum(w, ci.hdlc_baud);
     case 3: return pp_axdr_put_u8(w, ci.hdlc_window_tx);

@@ -210,3 +210,15 @@ pp_err_t pp_cosem_value(const pp_cosem_call_t *c, uint8_t attr, pp_value_t *v, u
     }
     return PP_ERR_DENIED;
 }
+
+pp_err_t pp_cosem_comm_info(const pp_cosem_call_t *c, pp_dlms_comm_info_t *ci, uint8_t *dar)
+{
+    const pp_dlms_provider_t *p = &c->srv->prov;
+    memset(ci, 0, sizeof *ci);
+    if (!p->comm_info) {
+        *dar = PP_DAR_OBJECT_UNAVAILABLE;
+        return PP_ERR_DENIED;
+    }
+    p->comm_info(p->ctx, ci);
+    return PP_OK;
+}

@@ -69,6 +69,8 @@ pp_err_t pp_cosem_put_provider_attr(const pp_cosem_call_t *c, uint8_t attr, pp_c
 /* SET of a provider attribute of value type t. */
 uint8_t pp_cosem_set_provider_attr(const pp_cosem_call_t *c, uint8_t attr, pp_vtype_t t,
                                    const uint8_t *data, size_t len);
+/* Communication settings for classes 23/41 (object-unavailable without them). */
+pp_err_t pp_cosem_comm_info(const pp_cosem_call_t *c, pp_dlms_comm_info_t *ci, uint8_t *dar);
 /* Methods of classes 3/4/5 go to the provider. */
 uint8_t pp_cosem_provider_action(const pp_cosem_call_t *c, const uint8_t *params, size_t len,
                                  pp_axdr_wr_t *ret, bool *has_ret);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dlms_server_harness.h"
+#include "polyphase/cosem_class.h"
 #include "polyphase/dlms_const.h"
 
 static const uint8_t CLOCK_LN[6] = {0, 1, 1, 0, 0, 255};
@@ -486,6 +487,54 @@ static void reader_cannot_write_secret(void **state)
     assert_int_equal(out[3], PP_DAR_READ_WRITE_DENIED);
 }
 
+/* Class 5 through its descriptor (no demand register object in the list
+ * yet): value, scaler_unit, a missing attribute, access and a period SET. */
+static void demand_register_descriptor(void **state)
+{
+    pp_dsh_t *h = *state;
+    static const pp_object_t O = {.ln = {1, 1, 1, 4, 0, 255}, .class_id = 5, .unit = PP_UNIT_W,
+                                  .type = PP_VT_UINT32,
+                                  .access = PP_ACCESS(PP_ACC_NONE, PP_ACC_READ, PP_ACC_RW,
+                                                      PP_ACC_READ),
+                                  .quantity = PP_Q_P_PLUS_MAX};
+    const pp_cosem_class_t *cls = pp_cosem_class_find(5);
+    assert_ptr_equal(cls, &pp_cosem_class_demand);
+    uint8_t buf[64], dar = 0;
+    pp_cosem_call_t c = {.srv = &h->srv, .conn = &h->srv.conn[0], .obj = &O,
+                         .who = PP_ASSOC_READER, .id = 2};
+    pp_cosem_sink_t k = {.out = buf, .cap = sizeof buf};
+    pp_cosem_enc_t e;
+    pp_cosem_enc_init(&e, &k);
+    assert_int_equal(cls->get(&c, &e, &dar), PP_OK);
+    assert_int_equal(pp_cosem_enc_flush(&e), PP_OK);
+    static const uint8_t V[] = {0x06, 0x00, 0x00, 0x10, 0xE1}; /* 4321 */
+    assert_int_equal(k.stored, 5);
+    assert_memory_equal(buf, V, 5);
+    c.id = 4;
+    k.stored = 0;
+    assert_int_equal(cls->get(&c, &e, &dar), PP_OK);
+    assert_int_equal(pp_cosem_enc_flush(&e), PP_OK);
+    static const uint8_t SU[] = {0x02, 0x02, 0x0F, 0x00, 0x16, 0x1B};
+    assert_memory_equal(buf, SU, 6);
+    c.id = 6; /* capture_time: this provider has none for class 5 */
+    assert_int_equal(cls->get(&c, &e, &dar), PP_ERR_DENIED);
+    assert_int_equal(dar, PP_DAR_OBJECT_UNAVAILABLE);
+    assert_int_equal(pp_cosem_attr_access(cls, &O, PP_ASSOC_MANAGEMENT, 8), PP_ACC_RW);
+    assert_int_equal(pp_cosem_attr_access(cls, &O, PP_ASSOC_READER, 8), PP_ACC_READ);
+    assert_int_equal(pp_cosem_attr_access(cls, &O, PP_ASSOC_MANAGEMENT, 2), PP_ACC_RW);
+    assert_int_equal(pp_cosem_attr_access(cls, &O, PP_ASSOC_MANAGEMENT, 4), PP_ACC_READ);
+    assert_int_equal(pp_cosem_attr_access(cls, &O, PP_ASSOC_PUBLIC, 1), PP_ACC_NONE);
+    assert_true(pp_cosem_method_allowed(cls, &O, PP_ASSOC_MANAGEMENT, 2));
+    assert_false(pp_cosem_method_allowed(cls, &O, PP_ASSOC_READER, 1));
+    c.id = 8;
+    static const uint8_t PERIOD[] = {0x06, 0x00, 0x00, 0x03, 0x84};
+    assert_int_equal(cls->set(&c, PERIOD, sizeof PERIOD), PP_DAR_SUCCESS);
+    assert_int_equal(h->last_set_attr, 8);
+    assert_int_equal(h->last_set.v.u, 900);
+    static const uint8_t WRONG[] = {0x12, 0x03, 0x84};
+    assert_int_equal(cls->set(&c, WRONG, sizeof WRONG), PP_DAR_TYPE_UNMATCHED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +548,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(association_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(setup_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_cannot_write_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(demand_register_descriptor, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
