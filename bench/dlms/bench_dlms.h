@@ -34,9 +34,10 @@ void inproc_stop(inproc_meter_t *m);
 int probe_main(int argc, char **argv);
 
 double bench_now_s(void);
-/* Pins the calling thread to one CPU (modulo the CPUs there are); -1: no-op.
- * Servers go on CPU 0 and clients on CPU 1, so echo and DLMS runs see the
- * same scheduling instead of whatever the kernel picks each time. */
+/* With --pin: pins the calling thread to one CPU (modulo the CPUs there
+ * are). Servers go on CPU 0 and clients on CPU 1, so echo and DLMS runs see
+ * the same scheduling; steadier on a quiet machine, much slower when other
+ * work occupies those CPUs. */
 void bench_pin(int cpu);
 extern int bench_pin_enabled;
 

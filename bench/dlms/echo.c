@@ -16,7 +16,7 @@
 
 #include <sched.h>
 
-int bench_pin_enabled = 1;
+int bench_pin_enabled = 0;
 
 void bench_pin(int cpu)
 {

@@ -3,8 +3,9 @@
  * with the same request size and one request outstanding per client.
  *
  *   bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]
- *              [--only clock|register|profile] [--no-pin]
- * (servers -- echo loop, meter loop -- run on CPU 0, clients on CPU 1)
+ *              [--only clock|register|profile] [--pin]
+ * (--pin: servers -- echo loop, meter loop -- on CPU 0, clients on CPU 1;
+ * by default the kernel places the threads)
  * (each case: R alternating slices of S/R seconds, echo then DLMS; the best
  * slice of each is reported, so load from elsewhere hits both alike)
  *   bench_dlms --probe HOST PORT ...   (see probe.c; used by the e2e test)
@@ -273,8 +274,8 @@ int main(int argc, char **argv)
             seconds = atof(argv[++i]);
         } else if (i + 1 < argc && !strcmp(argv[i], "--clients")) {
             clients = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--no-pin")) {
-            bench_pin_enabled = 0;
+        } else if (!strcmp(argv[i], "--pin")) {
+            bench_pin_enabled = 1;
         } else if (i + 1 < argc && !strcmp(argv[i], "--only")) {
             const char *w = argv[++i];
             only = !strcmp(w, "clock") ? K_CLOCK : !strcmp(w, "register") ? K_REGISTER
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
             days = atof(argv[++i]);
         } else {
             fprintf(stderr, "usage: bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]\n"
-                            "                  [--only clock|register|profile] [--no-pin]\n"
+                            "                  [--only clock|register|profile] [--pin]\n"
                             "       bench_dlms --probe HOST PORT [options] COMMAND... (--probe --help)\n");
             return 2;
         }

@@ -7,7 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -165,35 +165,25 @@ static int send_all(pp_dc_t *c, const uint8_t *p, size_t n)
     return PP_OK;
 }
 
-/* Reads whatever arrives before the deadline into c->rx. */
+/* Reads whatever arrives before the deadline into c->rx. The socket has a
+ * receive timeout (SO_RCVTIMEO), so one blocking recv() per answer does
+ * what poll() + recv() would, with one system call less per request. */
 static int recv_more(pp_dc_t *c, uint64_t deadline)
 {
     if (c->rx_len == sizeof c->rx) {
         return fail(c, PP_ERR_NOSPACE, "receive buffer full without a complete frame");
     }
     for (;;) {
-        uint64_t t = now_ms();
-        if (t >= deadline) {
+        if (now_ms() >= deadline) {
             return fail(c, PP_ERR_TIMEOUT, "no answer from the meter within %d ms",
                         c->cfg.timeout_ms);
-        }
-        struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
-        int pr = poll(&pfd, 1, (int)(deadline - t));
-        if (pr < 0 && errno == EINTR) {
-            continue;
-        }
-        if (pr < 0) {
-            return fail(c, PP_ERR_PORT, "poll: %s", strerror(errno));
-        }
-        if (pr == 0) {
-            continue;
         }
         size_t room = sizeof c->rx - c->rx_len;
         if (c->cfg.recv_chunk && room > c->cfg.recv_chunk) {
             room = c->cfg.recv_chunk;
         }
         ssize_t r = recv(c->fd, c->rx + c->rx_len, room, 0);
-        if (r < 0 && errno == EINTR) {
+        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
             continue;
         }
         if (r < 0) {
@@ -603,6 +593,13 @@ static void init_state(pp_dc_t *c, const pp_dc_config_t *cfg, int fd)
 int pp_dc_attach(pp_dc_t *c, const pp_dc_config_t *cfg, int fd)
 {
     init_state(c, cfg, fd);
+    /* a short receive timeout; recv_more() keeps the real deadline */
+    int slice = cfg->timeout_ms < 100 ? cfg->timeout_ms : 100;
+    struct timeval tv = {.tv_sec = slice / 1000, .tv_usec = (slice % 1000) * 1000};
+    if (slice <= 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+        return fail(c, PP_ERR_ARG, "timeout %d ms: %s", cfg->timeout_ms,
+                    slice <= 0 ? "must be positive" : strerror(errno));
+    }
     if (cfg->transport == PP_DC_HDLC) {
         if (cfg->hdlc_addr_len != 1 && cfg->hdlc_addr_len != 2 && cfg->hdlc_addr_len != 4) {
             return fail(c, PP_ERR_ARG, "HDLC server address length %u (1, 2 or 4)",
