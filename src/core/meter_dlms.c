@@ -49,8 +49,9 @@ static char *put_num(char *p, const char *end, unsigned v)
 static void trace(pp_meter_t *m, const char *dir, uint16_t client, const uint8_t *a, size_t n)
 {
     static const char HEX[] = "0123456789abcdef";
-    char line[64 + 40 + 3 * TRACE_BYTES + 8];
-    char *p = line, *end = line + sizeof line - 1;
+    char line[64 + 40 + 3 * TRACE_BYTES + 8] = {0};
+    const char *const end = &line[sizeof line - 1];
+    char *p = line;
     p = put_text(p, end, dir);
     p = put_text(p, end, " client ");
     p = put_num(p, end, client);

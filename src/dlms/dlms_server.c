@@ -203,10 +203,29 @@ static int associate(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const
     return pp_acse_aare_encode(&re, resp, cap);
 }
 
-static int release(pp_dlms_session_t *s, const uint8_t *req, size_t len, uint8_t *resp, size_t cap)
+/* RLRQ -> RLRE reason normal (63 03 80 01 00); when the RLRQ carried an
+ * InitiateRequest, the RLRE answers it (ciphered on a ciphered association)
+ * as clients such as dlms-cosem expect. */
+static int release(pp_meter_t *m, pp_dlms_session_t *s, const uint8_t *req, size_t len,
+                   uint8_t *resp, size_t cap)
 {
-    pp_acse_release_t rq, re = {.reason = PP_RLRE_NORMAL};
+    pp_acse_release_t rq, re = {.has_reason = true, .reason = PP_RLRE_NORMAL};
+    uint8_t plain[64], info[96];
     PP_VERIFY(pp_acse_rlrq_decode(req, len, &rq) == PP_OK, PP_ERR_MALFORMED);
+    if (rq.user_info.ptr && s->associated) {
+        pp_xdlms_initiate_resp_t ir = {.dlms_version = 6, .conformance = s->conformance,
+                                       .max_pdu = PP_DLMS_SERVER_MAX_PDU,
+                                       .vaa_name = PP_XDLMS_VAA_NAME_LN};
+        int n = pp_xdlms_initiate_resp_encode(&ir, plain, sizeof plain);
+        PP_TRY(n);
+        if (s->ciphered) {
+            n = pp_dlms_encipher(m, plain, (size_t)n, info, sizeof info);
+            PP_TRY(n);
+        } else {
+            memcpy(info, plain, (size_t)n);
+        }
+        re.user_info = (pp_acse_bytes_t){info, (uint16_t)n};
+    }
     pp_dlms_release(s);
     return pp_acse_rlre_encode(&re, resp, cap);
 }
@@ -430,7 +449,7 @@ int pp_dlms_apdu(pp_meter_t *m, pp_dlms_session_t *s, uint16_t client, const uin
         return associate(m, s, client, req, len, resp, cap);
     }
     if (req[0] == PP_APDU_RLRQ) {
-        return release(s, req, len, resp, cap);
+        return release(m, s, req, len, resp, cap);
     }
     const size_t limit = send_limit(s, cap);
     if (!s->associated || client != s->client) {

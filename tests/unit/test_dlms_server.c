@@ -96,6 +96,17 @@ static void public_association_is_accepted(void **state)
     pp_acse_aare_t re;
     assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)n, &re), PP_OK);
     assert_int_equal(re.result, PP_ACSE_ACCEPTED);
+    {
+        /* RLRQ reason normal -> RLRE reason normal: 63 03 80 01 00 (dlms-cosem
+         * rejects an empty RLRE), and the association is gone afterwards. */
+        const uint8_t rlrq[] = {0x62, 0x03, 0x80, 0x01, 0x00};
+        const uint8_t rlre[] = {0x63, 0x03, 0x80, 0x01, 0x00};
+        assert_int_equal(ask(r, 16, rlrq, sizeof rlrq), sizeof rlre);
+        assert_memory_equal(r->resp, rlre, sizeof rlre);
+        assert_false(r->conn.dlms.associated);
+        n = ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC);
+        assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)n, &re), PP_OK);
+    }
     /* InitiateResponse: 08 00 06 5F 1F 04 00 <conformance 3 bytes> <max PDU 08 00> 00 07 */
     assert_non_null(re.user_info.ptr);
     assert_int_equal(re.user_info.ptr[0], 0x08);
