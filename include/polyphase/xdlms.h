@@ -318,4 +318,8 @@ pp_err_t pp_xdlms_entry_parse(const uint8_t *params, size_t len, pp_xdlms_entry_
 pp_err_t pp_xdlms_put_capture_obj(pp_axdr_wr_t *wr, const pp_xdlms_capture_obj_t *c);
 pp_err_t pp_xdlms_put_entry(pp_axdr_wr_t *wr, const pp_xdlms_entry_t *e);
 
+/* Blue Book name of a data-access-result ("read-write-denied"); "unknown"
+ * for values it does not define. */
+const char *pp_xdlms_dar_name(uint8_t dar);
+
 #endif

@@ -63,35 +63,12 @@ static void put_attr(txt_t *t, const pp_xdlms_attr_t *a)
     put_u(t, (uint32_t)(uint8_t)a->id);
 }
 
-static const char *dar_name(uint8_t dar)
-{
-    switch (dar) {
-    case PP_DAR_SUCCESS: return "success";
-    case PP_DAR_HARDWARE_FAULT: return "hardware-fault";
-    case PP_DAR_TEMPORARY_FAILURE: return "temporary-failure";
-    case PP_DAR_READ_WRITE_DENIED: return "read-write-denied";
-    case PP_DAR_OBJECT_UNDEFINED: return "object-undefined";
-    case PP_DAR_OBJECT_CLASS_INCONSISTENT: return "object-class-inconsistent";
-    case PP_DAR_OBJECT_UNAVAILABLE: return "object-unavailable";
-    case PP_DAR_TYPE_UNMATCHED: return "type-unmatched";
-    case PP_DAR_SCOPE_OF_ACCESS_VIOLATED: return "scope-of-access-violated";
-    case PP_DAR_DATA_BLOCK_UNAVAILABLE: return "data-block-unavailable";
-    case PP_DAR_LONG_GET_ABORTED: return "long-get-aborted";
-    case PP_DAR_NO_LONG_GET_IN_PROGRESS: return "no-long-get-in-progress";
-    case PP_DAR_LONG_SET_ABORTED: return "long-set-aborted";
-    case PP_DAR_NO_LONG_SET_IN_PROGRESS: return "no-long-set-in-progress";
-    case PP_DAR_DATA_BLOCK_NUMBER_INVALID: return "data-block-number-invalid";
-    case PP_DAR_OTHER_REASON: return "other-reason";
-    default: return "?";
-    }
-}
-
 static void put_dar(txt_t *t, uint8_t dar)
 {
     put_s(t, " dar=");
     put_u(t, dar);
     put_s(t, "(");
-    put_s(t, dar_name(dar));
+    put_s(t, pp_xdlms_dar_name(dar));
     put_s(t, ")");
 }
 

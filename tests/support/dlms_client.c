@@ -72,29 +72,6 @@ void pp_dc_config_default(pp_dc_config_t *cfg)
 
 /* ------------------------------------------------------------ names -- */
 
-static const char *dar_name(unsigned dar)
-{
-    switch (dar) {
-    case PP_DAR_SUCCESS: return "success";
-    case PP_DAR_HARDWARE_FAULT: return "hardware-fault";
-    case PP_DAR_TEMPORARY_FAILURE: return "temporary-failure";
-    case PP_DAR_READ_WRITE_DENIED: return "read-write-denied";
-    case PP_DAR_OBJECT_UNDEFINED: return "object-undefined";
-    case PP_DAR_OBJECT_CLASS_INCONSISTENT: return "object-class-inconsistent";
-    case PP_DAR_OBJECT_UNAVAILABLE: return "object-unavailable";
-    case PP_DAR_TYPE_UNMATCHED: return "type-unmatched";
-    case PP_DAR_SCOPE_OF_ACCESS_VIOLATED: return "scope-of-access-violated";
-    case PP_DAR_DATA_BLOCK_UNAVAILABLE: return "data-block-unavailable";
-    case PP_DAR_LONG_GET_ABORTED: return "long-get-aborted";
-    case PP_DAR_NO_LONG_GET_IN_PROGRESS: return "no-long-get-in-progress";
-    case PP_DAR_LONG_SET_ABORTED: return "long-set-aborted";
-    case PP_DAR_NO_LONG_SET_IN_PROGRESS: return "no-long-set-in-progress";
-    case PP_DAR_DATA_BLOCK_NUMBER_INVALID: return "data-block-number-invalid";
-    case PP_DAR_OTHER_REASON: return "other-reason";
-    default: return "unknown result";
-    }
-}
-
 static const char *acse_diag_name(unsigned source, unsigned diag)
 {
     static const char *const user[] = {
@@ -926,7 +903,7 @@ int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
     if (r.type == PP_GET_RESP_NORMAL) {
         if (r.is_dar) {
             return fail(c, r.dar ? r.dar : PP_ERR_MALFORMED, "GET %u/%u.%u.%u.%u.%u.%u/%d: %s (%u)",
-                        class_id, ln[0], ln[1], ln[2], ln[3], ln[4], ln[5], attr, dar_name(r.dar),
+                        class_id, ln[0], ln[1], ln[2], ln[3], ln[4], ln[5], attr, pp_xdlms_dar_name((uint8_t)r.dar),
                         r.dar);
         }
         return copy_data(c, r.data, r.data_len, out, cap, out_len);
@@ -942,7 +919,7 @@ int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
         }
         if (r.is_dar) {
             return fail(c, r.dar ? r.dar : PP_ERR_MALFORMED, "GET block %u: %s (%u)", block,
-                        dar_name(r.dar), r.dar);
+                        pp_xdlms_dar_name((uint8_t)r.dar), r.dar);
         }
         if (total + r.data_len > sizeof c->data) {
             return fail(c, PP_ERR_NOSPACE, "GET blocks exceed %zu bytes", sizeof c->data);
@@ -1032,7 +1009,7 @@ int pp_dc_set(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
     }
     if (r.result != PP_DAR_SUCCESS) {
         return fail(c, r.result, "SET %u/%u.%u.%u.%u.%u.%u/%d: %s (%u)", class_id, ln[0], ln[1],
-                    ln[2], ln[3], ln[4], ln[5], attr, dar_name(r.result), r.result);
+                    ln[2], ln[3], ln[4], ln[5], attr, pp_xdlms_dar_name((uint8_t)r.result), r.result);
     }
     return PP_OK;
 }
@@ -1067,14 +1044,14 @@ int pp_dc_action(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t meth
     }
     if (r.result != PP_ACTRES_SUCCESS) {
         return fail(c, r.result, "ACTION %u/%u.%u.%u.%u.%u.%u/%d: %s (%u)", class_id, ln[0],
-                    ln[1], ln[2], ln[3], ln[4], ln[5], method, dar_name(r.result), r.result);
+                    ln[1], ln[2], ln[3], ln[4], ln[5], method, pp_xdlms_dar_name((uint8_t)r.result), r.result);
     }
     if (!r.has_return) {
         return PP_OK;
     }
     if (r.return_is_dar) {
         return fail(c, r.return_dar ? r.return_dar : PP_ERR_MALFORMED,
-                    "ACTION return parameters: %s (%u)", dar_name(r.return_dar), r.return_dar);
+                    "ACTION return parameters: %s (%u)", pp_xdlms_dar_name((uint8_t)r.return_dar), r.return_dar);
     }
     return copy_data(c, r.data, r.data_len, ret, cap, ret_len);
 }
