@@ -1,7 +1,7 @@
 # Cortex-M4F image: the core + the template port + a bare main loop.
 # Produces cortex-m-size.txt (flash = text + data, RAM = data + bss).
 # An MCU serves a few links at once: optical, one HDLC line, two TCP clients.
-target_compile_definitions(polyphase_core PUBLIC PP_METER_MAX_CONNS=4)
+target_compile_definitions(polyphase_core PUBLIC PP_METER_MAX_CONNS=4 PP_DLMS_SERVER_SESSIONS=4u)
 file(GLOB PP_TEMPLATE_SOURCES ${CMAKE_SOURCE_DIR}/src/port/template/*.c)
 add_executable(polyphase_cortex_m4.elf ${PP_TEMPLATE_SOURCES})
 target_compile_options(polyphase_cortex_m4.elf PRIVATE ${PP_WARNINGS})

@@ -15,6 +15,8 @@ static void usage(FILE *f)
             "options: --hdlc (HDLC over TCP; default the wrapper)  --sap N (client SAP, 16)\n"
             "  --password P (LLS)  --hls (HLS-GMAC, ciphered)  --physical N (HDLC lower address)\n"
             "  --addr-len 1|2|4  --max-info N  --timeout MS  --no-assoc\n"
+            "  --ic N (first invocation counter sent, HLS)  --ic-from-meter (read the last\n"
+            "    accepted one, 0.0.43.1.1.255, as the public client first; send it + 1)\n"
             "commands, run in order after the association:\n"
             "  get CLASS OBIS ATTR             e.g. get 8 0.1.1.0.0.255 2\n"
             "  range OBIS FROM TO              profile buffer; FROM/TO YYYY-MM-DDTHH:MM UTC, or\n"
@@ -164,6 +166,38 @@ static int command(pp_dc_t *c, int argc, char **argv, int *failures)
     return used;
 }
 
+/* What a head-end does before HLS: read the invocation counter the meter
+ * last accepted from the management client (public association, same
+ * transport) and continue above it. */
+static int ic_from_meter(const pp_dc_config_t *hls, const char *host, uint16_t port,
+                         uint32_t *ic)
+{
+    static const uint8_t IC_LN[6] = {0, 0, 43, 1, 1, 255};
+    pp_dc_config_t cfg = *hls;
+    cfg.client_sap = 16;
+    cfg.mechanism = PP_ACSE_MECH_NONE;
+    cfg.ciphered = false;
+    cfg.password = NULL;
+    static pp_dc_t c;
+    uint8_t data[16];
+    size_t n = 0;
+    pp_axdr_rd_t rd;
+    uint32_t last = 0;
+    int rc = pp_dc_connect(&c, &cfg, host, port);
+    if (rc == 0 && (rc = pp_dc_associate(&c)) == 0 &&
+        (rc = pp_dc_get(&c, 1, IC_LN, 2, NULL, data, sizeof data, &n)) == 0) {
+        pp_axdr_rd_init(&rd, data, n);
+        rc = pp_axdr_get_u32(&rd, &last);
+        (void)pp_dc_release(&c);
+    }
+    if (rc != 0) {
+        printf("invocation counter: ERR %d %s\n", rc, pp_dc_error(&c));
+    }
+    pp_dc_close(&c);
+    *ic = last + 1u;
+    return rc;
+}
+
 int probe_main(int argc, char **argv)
 {
     if (argc < 3 || !strcmp(argv[1], "--help")) {
@@ -174,7 +208,7 @@ int probe_main(int argc, char **argv)
     pp_dc_config_default(&cfg);
     const char *host = argv[1];
     uint16_t port = (uint16_t)atoi(argv[2]);
-    bool assoc = true;
+    bool assoc = true, read_ic = false;
     int i = 3;
     for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -185,6 +219,10 @@ int probe_main(int argc, char **argv)
         } else if (!strcmp(a, "--hls")) {
             cfg.mechanism = PP_ACSE_MECH_HIGH_GMAC;
             cfg.ciphered = true;
+        } else if (!strcmp(a, "--ic-from-meter")) {
+            read_ic = true;
+        } else if (v && !strcmp(a, "--ic")) {
+            cfg.invocation_counter = (uint32_t)strtoul(v, NULL, 0), i++;
         } else if (v && !strcmp(a, "--sap")) {
             cfg.client_sap = (uint8_t)atoi(v), i++;
         } else if (v && !strcmp(a, "--password")) {
@@ -202,6 +240,9 @@ int probe_main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
+    }
+    if (read_ic && ic_from_meter(&cfg, host, port, &cfg.invocation_counter) != 0) {
+        return 102;
     }
     static pp_dc_t c;
     if (pp_dc_connect(&c, &cfg, host, port) != 0) {

@@ -30,7 +30,7 @@
 #include "polyphase/xdlms.h"
 
 #ifndef PP_DLMS_SERVER_SESSIONS
-#define PP_DLMS_SERVER_SESSIONS 64u /* connections served at once */
+#define PP_DLMS_SERVER_SESSIONS 72u /* connections served at once: 64 TCP + HDLC lines + optical */
 #endif
 #ifndef PP_DLMS_SERVER_PDU
 #define PP_DLMS_SERVER_PDU 1024u    /* server-max-receive-pdu-size and largest response */

@@ -64,6 +64,8 @@ enum {
     PP_EV_AUTH_FAILURE = 46,
     PP_EV_DECRYPT_FAILURE = 49,
     PP_EV_REPLAY = 50,
+    PP_EV_ASSOC_LOCKED = 202,      /* association refused for a while after failures */
+    PP_EV_SECRET_CHANGED = 203,    /* key or password changed over DLMS */
     /* disconnect: v1 active power W at the moment, v2 limit W (limiter) */
     PP_EV_MANUAL_DISCONNECT = 60,
     PP_EV_MANUAL_CONNECT = 61,
@@ -84,7 +86,7 @@ enum {
 };
 
 #define PP_EV_SHORT_MAX_S 180      /* EN 50160: short interruptions last up to 3 min */
-#define PP_EV_NCODES 44u           /* entries of the code table */
+#define PP_EV_NCODES 46u           /* entries of the code table */
 #define PP_EV_MAX_PER_LOG 16u
 
 typedef struct pp_ev_code_info {

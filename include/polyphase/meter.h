@@ -19,7 +19,7 @@
 
 #include "polyphase/app.h"
 #include "polyphase/clock.h"
-#include "polyphase/dlms.h"
+#include "polyphase/dlms_server.h"
 #include "polyphase/events.h"
 #include "polyphase/hdlc.h"
 #include "polyphase/iec62056_21.h"
@@ -36,7 +36,7 @@
 #ifndef PP_METER_MAX_CONNS
 #define PP_METER_MAX_CONNS 72 /* 64 TCP wrapper clients + HDLC lines + optical */
 #endif
-#define PP_METER_MAX_APDU 2048      /* server max-receive/send PDU size */
+#define PP_METER_MAX_APDU PP_DLMS_SERVER_PDU /* server max-receive/send PDU size */
 #define PP_METER_HDLC_INFO 1024     /* our HDLC max information field (tx and rx) */
 #define PP_METER_ADC_CHUNK 256      /* sample blocks pulled per task call */
 
@@ -71,7 +71,6 @@ typedef struct pp_meter_conn {
     pp_wrapper_framer_t wrapper;
     pp_hdlc_link_t hdlc;
     bool optical_hdlc;       /* optical line switched to HDLC (mode E) */
-    pp_dlms_session_t dlms;  /* the association on this connection */
     uint8_t rx_apdu[PP_METER_MAX_APDU + 16];
     uint8_t tx_apdu[PP_METER_MAX_APDU + 16];
     uint8_t hdlc_rx_frame[PP_HDLC_FRAME_BUF_SIZE(PP_METER_HDLC_INFO)];
@@ -105,8 +104,7 @@ struct pp_meter {
     pp_iec21_provider_t optical_provider;
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
-    uint32_t dlms_ic;        /* last server invocation counter used (suite 0) */
-    uint32_t dlms_ic_reserved; /* counters up to here are reserved in the journal */
+    pp_dlms_server_t dlms;   /* DLMS/COSEM server: conn[i] is session i */
     pp_meter_conn_t conn[PP_METER_MAX_CONNS];
     pp_adc_block_t adc[PP_METER_ADC_CHUNK];
 };

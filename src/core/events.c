@@ -34,6 +34,10 @@ static const pp_ev_code_info_t codes[PP_EV_NCODES] = {
     {PP_EV_DECRYPT_FAILURE, PP_EVLOG_COMM, "Decryption or authentication failure", "client SAP",
      "channel"},
     {PP_EV_REPLAY, PP_EVLOG_COMM, "Replay attack", "client SAP", "channel"},
+    {PP_EV_ASSOC_LOCKED, PP_EVLOG_COMM, "Association locked after repeated failures",
+     "client SAP", "channel"},
+    {PP_EV_SECRET_CHANGED, PP_EVLOG_COMM, "Security key or password changed", "client SAP",
+     "channel"},
     {PP_EV_MANUAL_DISCONNECT, PP_EVLOG_DISCONNECT, "Manual disconnection", "power (W)", ""},
     {PP_EV_MANUAL_CONNECT, PP_EVLOG_DISCONNECT, "Manual connection", "power (W)", ""},
     {PP_EV_REMOTE_DISCONNECT, PP_EVLOG_DISCONNECT, "Remote disconnection", "power (W)", ""},
@@ -150,6 +154,13 @@ static pp_err_t load_counts(pp_events_t *ev, unsigned log)
         return PP_OK;
     }
     pp_err_t rc = pp_journal_read(ev->journal, (uint16_t)(PP_KEY_EVENTS_BASE + log), buf, n);
+    /* A record written before codes were appended to this log is shorter:
+     * the new codes start at zero. */
+    for (uint16_t len = n; rc == PP_ERR_RANGE && len > 8; ) {
+        len = (uint16_t)(len - 4);
+        memset(buf, 0, sizeof buf);
+        rc = pp_journal_read(ev->journal, (uint16_t)(PP_KEY_EVENTS_BASE + log), buf, len);
+    }
     if (rc == PP_ERR_NOT_FOUND) {
         return PP_OK;
     }

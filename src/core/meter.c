@@ -65,6 +65,11 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     m->cfg = *cfg;
     PP_TRY(pp_journal_open(&m->journal, port, PP_NVM_JOURNAL_BASE, PP_NVM_JOURNAL_SIZE));
     PP_TRY(pp_clock_init(&m->clock, cfg->sw.gmt_offset_minutes, cfg->sw.dst == PP_OC_DST_EU));
+    pp_err_t clock_rc = pp_meter_clock_load(m); /* a bad record: the defaults stay */
+    if (clock_rc != PP_OK) {
+        m->status.errors++;
+        m->status.last_error = clock_rc;
+    }
     if (cfg->waveform) {
         PP_TRY(pp_metrology_init(&m->metrology, &cfg->metrology));
     }
@@ -75,6 +80,7 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     PP_TRY(pp_app_init(&m->app, port, &m->journal, &clock, &ac));
     PP_TRY(pp_meter_logs_init(m));
     PP_TRY(pp_meter_optical_init(m));
+    PP_TRY(pp_meter_dlms_init(m));
     m->last_task_ms = port->monotonic_ms(port->ctx);
     return PP_OK;
 }

@@ -46,7 +46,7 @@ static void hdlc_event(void *user, pp_hdlc_event_t ev)
     }
 }
 
-static uint64_t meter_number_value(const char *digits)
+uint64_t pp_meter_number_value(const char *digits)
 {
     uint64_t v = 0;
     for (; *digits; digits++) {
@@ -59,7 +59,7 @@ static pp_err_t start_hdlc(pp_meter_t *m, pp_meter_conn_t *c, bool serial)
 {
     pp_hdlc_link_config_t cfg;
     pp_hdlc_link_config_default(&cfg);
-    cfg.server_lower = pp_hdlc_physical_address(meter_number_value(m->cfg.meter_number));
+    cfg.server_lower = pp_hdlc_physical_address(pp_meter_number_value(m->cfg.meter_number));
     cfg.max_info_rx = cfg.max_info_tx = PP_METER_HDLC_INFO;
     cfg.window_rx = cfg.window_tx = 7;
     if (!serial) {

@@ -1,26 +1,66 @@
-/* The meter's DLMS/COSEM server endpoint: one association per connection,
- * logical device 1 (management). */
+/* The meter's DLMS/COSEM endpoint: the provider-bound server
+ * (polyphase/dlms_server.h) on logical device 1, one session per meter
+ * connection, with --trace lines. The provider hooks that bind the server
+ * to the meter's data are in meter_dlms_provider.c. */
+#include <string.h>
+
 #include "meter_internal.h"
+#include "polyphase/nvm_keys.h"
 
 #define SERVER_LOGICAL_DEVICE 1u
-#define TRACE_BYTES 96u /* hex shown per APDU; the summary names the rest */
+#define TRACE_LINE 512u /* summary + hex; longer APDUs end in "..." */
+/* The first server's invocation counter (uint32, host order) before the
+ * server was replaced: carried over so no counter is ever sent twice. */
+#define KEY_LEGACY_SERVER_IC (PP_KEY_SECURITY_BASE + 0x01)
 
-static const char *apdu_name(uint8_t tag)
+_Static_assert(PP_DLMS_SERVER_SESSIONS >= PP_METER_MAX_CONNS,
+               "every meter connection needs a DLMS session");
+
+static void carry_legacy_counter(pp_meter_t *m)
 {
-    switch (tag) {
-    case 0x60: return "AARQ";
-    case 0x61: return "AARE";
-    case 0x62: return "RLRQ";
-    case 0x63: return "RLRE";
-    case 0xC0: return "GET-Request";
-    case 0xC1: return "SET-Request";
-    case 0xC3: return "ACTION-Request";
-    case 0xC4: return "GET-Response";
-    case 0xC5: return "SET-Response";
-    case 0xC7: return "ACTION-Response";
-    case 0xD8: return "ExceptionResponse";
-    default: return "APDU";
+    uint32_t legacy;
+    uint8_t be[4];
+    if (pp_journal_read(&m->journal, PP_KEY_DLMS_TX_IC, be, 4) == PP_ERR_NOT_FOUND &&
+        pp_journal_read(&m->journal, KEY_LEGACY_SERVER_IC, &legacy, sizeof legacy) == PP_OK) {
+        be[0] = (uint8_t)(legacy >> 24);
+        be[1] = (uint8_t)(legacy >> 16);
+        be[2] = (uint8_t)(legacy >> 8);
+        be[3] = (uint8_t)legacy;
+        (void)pp_journal_write(&m->journal, PP_KEY_DLMS_TX_IC, be, 4);
     }
+}
+
+/* The configured secrets are the factory ones: they apply until the journal
+ * holds secrets (set once, or changed later by a client). */
+static pp_err_t apply_factory_secrets(pp_meter_t *m, bool stored)
+{
+    if (stored) {
+        return PP_OK;
+    }
+    PP_TRY(pp_dlms_server_set_keys(&m->dlms, m->cfg.guek, m->cfg.gak));
+    return pp_dlms_server_set_password(&m->dlms, (const uint8_t *)m->cfg.lls_password,
+                                       strlen(m->cfg.lls_password));
+}
+
+pp_err_t pp_meter_dlms_init(pp_meter_t *m)
+{
+    const bool stored = pp_journal_read(&m->journal, PP_KEY_DLMS_SECRETS, NULL, 0) !=
+                        PP_ERR_NOT_FOUND;
+    carry_legacy_counter(m);
+    pp_dlms_server_config_t cfg;
+    pp_dlms_server_config_default(&cfg);
+    memcpy(cfg.flag, m->cfg.manufacturer, 3);
+    cfg.meter_number = pp_meter_number_value(m->cfg.meter_number);
+    cfg.logical_device = SERVER_LOGICAL_DEVICE;
+    pp_dlms_provider_t prov;
+    pp_meter_dlms_provider(m, &prov);
+    PP_TRY(pp_dlms_server_init(&m->dlms, m->port, &m->journal, &prov, &cfg));
+    return apply_factory_secrets(m, stored);
+}
+
+static unsigned session_of(const pp_meter_t *m, const pp_meter_conn_t *c)
+{
+    return (unsigned)(c - m->conn);
 }
 
 static char *put_text(char *p, const char *end, const char *s)
@@ -45,37 +85,16 @@ static char *put_num(char *p, const char *end, unsigned v)
     return p;
 }
 
-/* "<- client 17: GET-Request class 3 1.1.1.8.0.255 attr 2 | c0 01 c1 ..." */
-static void trace(pp_meter_t *m, const char *dir, uint16_t client, const uint8_t *a, size_t n)
+/* "<- client 17 conn 3: GET-Request ... | c0 01 c1 ..." */
+static void trace(pp_meter_t *m, const char *dir, uint16_t client, unsigned session,
+                  const uint8_t *a, size_t n)
 {
-    static const char HEX[] = "0123456789abcdef";
-    char line[64 + 40 + 3 * TRACE_BYTES + 8] = {0};
+    char line[TRACE_LINE];
     const char *const end = &line[sizeof line - 1];
-    char *p = line;
-    p = put_text(p, end, dir);
-    p = put_text(p, end, " client ");
-    p = put_num(p, end, client);
-    p = put_text(p, end, ": ");
-    p = put_text(p, end, n ? apdu_name(a[0]) : "empty");
-    if (n >= 12 && (a[0] == 0xC0 || a[0] == 0xC1 || a[0] == 0xC3) && a[1] == 1) {
-        p = put_text(p, end, " class ");
-        p = put_num(p, end, (unsigned)(a[3] << 8 | a[4]));
-        p = put_text(p, end, " ");
-        for (int i = 0; i < 6; i++) {
-            p = put_num(p, end, a[5 + i]);
-            p = put_text(p, end, i < 5 ? "." : "");
-        }
-        p = put_text(p, end, a[0] == 0xC3 ? " method " : " attr ");
-        p = put_num(p, end, a[11]);
-    }
-    p = put_text(p, end, " |");
-    for (size_t i = 0; i < n && i < TRACE_BYTES && p + 3 <= end; i++) {
-        *p++ = ' ';
-        *p++ = HEX[a[i] >> 4];
-        *p++ = HEX[a[i] & 15];
-    }
-    p = put_text(p, end, n > TRACE_BYTES ? " ..." : "");
-    *p = '\0';
+    char *p = put_text(line, end, dir);
+    p = put_num(put_text(p, end, " client "), end, client);
+    p = put_text(put_num(put_text(p, end, " conn "), end, session), end, ": ");
+    (void)pp_dlms_trace_hex(a, n, p, (size_t)(end - p) + 1u);
     m->port->log(m->port->ctx, PP_LOG_TRACE, "dlms", line);
 }
 
@@ -85,19 +104,24 @@ int pp_meter_dlms_apdu(pp_meter_t *m, pp_meter_conn_t *c, uint16_t client, uint1
     if (server != SERVER_LOGICAL_DEVICE) {
         return 0; /* not addressed to a logical device of this meter: discard */
     }
+    const unsigned session = session_of(m, c);
     const bool tracing = m->cfg.trace && m->port->log;
     if (tracing) {
-        trace(m, "<-", client, req, len);
+        trace(m, "<-", client, session, req, len);
     }
-    int n = pp_dlms_apdu(m, &c->dlms, client, req, len, resp, cap);
+    /* cap 0 (HDLC UI frames): served, never answered. The answer is built
+     * in the frame buffer, which holds nothing between frames (tx_apdu may
+     * hold a segmented answer still being sent), and dropped. */
+    uint8_t *out = cap ? resp : c->hdlc_tx_frame;
+    const size_t out_cap = cap ? cap : sizeof c->hdlc_tx_frame;
+    int n = pp_dlms_server_apdu(&m->dlms, session, client, req, len, out, out_cap);
     if (tracing && n > 0 && cap > 0) {
-        trace(m, "->", client, resp, (size_t)n);
+        trace(m, "->", client, session, resp, (size_t)n);
     }
     return cap == 0 ? 0 : n;
 }
 
 void pp_meter_dlms_release(pp_meter_t *m, pp_meter_conn_t *c)
 {
-    (void)m;
-    pp_dlms_release(&c->dlms);
+    pp_dlms_server_close(&m->dlms, session_of(m, c));
 }

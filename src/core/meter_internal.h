@@ -18,5 +18,14 @@ int pp_meter_dlms_apdu(pp_meter_t *m, pp_meter_conn_t *c, uint16_t client, uint1
                        const uint8_t *req, size_t len, uint8_t *resp, size_t cap);
 /* The connection's association ends (transport closed, DISC, timeout). */
 void pp_meter_dlms_release(pp_meter_t *m, pp_meter_conn_t *c);
+/* Starts the DLMS server (secrets, counters) once the journal is open. */
+pp_err_t pp_meter_dlms_init(pp_meter_t *m);
+/* The provider hooks binding the DLMS server to this meter. */
+void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p);
+/* Clock settings changed over DLMS: persisted; applied again at start. */
+pp_err_t pp_meter_clock_save(pp_meter_t *m);
+pp_err_t pp_meter_clock_load(pp_meter_t *m);
+/* The meter number (decimal digits) as an integer. */
+uint64_t pp_meter_number_value(const char *digits);
 
 #endif

@@ -186,7 +186,7 @@ static pp_err_t get_demand(const pp_meter_t *m, uint8_t which, uint8_t index, pp
     return PP_OK;
 }
 
-enum { CNT_TARIFF, CNT_HOURS, CNT_STOPS, CNT_THRESHOLD, CNT_PULSES, CNT_QUALITY };
+enum { CNT_TARIFF, CNT_HOURS, CNT_STOPS, CNT_THRESHOLD, CNT_PULSES, CNT_QUALITY, CNT_CLIENT_IC };
 
 static pp_err_t get_counter(const pp_meter_t *m, uint8_t which, uint8_t unused, pp_value_t *out,
                             uint8_t *scratch, size_t cap)
@@ -198,6 +198,8 @@ static pp_err_t get_counter(const pp_meter_t *m, uint8_t which, uint8_t unused, 
     case CNT_STOPS: put_uint(PP_VT_UINT32, pp_app_stop_counter(&m->app), out); break;
     case CNT_THRESHOLD: put_uint(PP_VT_UINT32, pp_app_threshold_counter(&m->app), out); break;
     case CNT_PULSES: put_uint(PP_VT_UINT32, pp_app_pulse_counter(&m->app) & 0xFFFFFFFFu, out); break;
+    /* the last counter accepted from the management client: it sends this + 1 next */
+    case CNT_CLIENT_IC: put_uint(PP_VT_UINT32, m->dlms.sec.rx_ic[PP_ASSOC_MANAGEMENT], out); break;
     default: put_uint(PP_VT_UINT32, pp_app_quality(&m->app), out); break;
     }
     return PP_OK;
@@ -257,6 +259,7 @@ static const binding_t BINDINGS[PP_Q_COUNT] = {
     [PP_Q_POWER_THRESHOLD_COUNTER] = {get_counter, CNT_THRESHOLD, 0},
     [PP_Q_PULSE_INPUT] = {get_counter, CNT_PULSES, 0},
     [PP_Q_QUALITY_INFO] = {get_counter, CNT_QUALITY, 0},
+    [PP_Q_CLIENT_INVOCATION_COUNTER] = {get_counter, CNT_CLIENT_IC, 0},
 };
 
 bool pp_meter_has_object(const pp_meter_t *m, const pp_object_t *o)

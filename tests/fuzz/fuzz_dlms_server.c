@@ -1,4 +1,4 @@
-/* The whole DLMS server: a meter on the fake port, an association made with
+/* The DLMS server bound to a whole meter (the meter's provider): a meter on the fake port, an association made with
  * the first bytes deciding the client (public or reader with the password),
  * then the input split into APDUs (2-byte length prefix each) fed one by
  * one. Every response must be one complete, well-formed APDU no larger than
@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     }
-    pp_dlms_session_t s;
-    memset(&s, 0, sizeof s);
+    pp_dlms_server_t *s = &meter->dlms;
+    pp_dlms_server_close(s, 0); /* every input starts without an association */
     uint8_t resp[2048];
     uint16_t client = (size > 0 && (data[0] & 1)) ? 17 : 16;
     if (client == 17) {
@@ -41,9 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              .user_info = {AARQ_PUBLIC + 17, 14}};
         uint8_t aarq[128];
         int n = pp_acse_aarq_encode(&rq, aarq, sizeof aarq);
-        (void)pp_dlms_apdu(meter, &s, client, aarq, (size_t)n, resp, sizeof resp);
+        (void)pp_dlms_server_apdu(s, 0, client, aarq, (size_t)n, resp, sizeof resp);
     } else {
-        (void)pp_dlms_apdu(meter, &s, client, AARQ_PUBLIC, sizeof AARQ_PUBLIC, resp, sizeof resp);
+        (void)pp_dlms_server_apdu(s, 0, client, AARQ_PUBLIC, sizeof AARQ_PUBLIC, resp,
+                                  sizeof resp);
     }
     size_t pos = size > 0 ? 1 : 0;
     while (pos + 2 <= size) {
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (len > size - pos) {
             len = size - pos;
         }
-        int n = pp_dlms_apdu(meter, &s, client, data + pos, len, resp, sizeof resp);
+        int n = pp_dlms_server_apdu(s, 0, client, data + pos, len, resp, sizeof resp);
         if (n > (int)sizeof resp || (n > 0 && pp_axdr_measure(resp, (size_t)n, 16) < 0 &&
                                      resp[0] != 0x61 && resp[0] != 0x63 && resp[0] != 0xC4 &&
                                      resp[0] != 0xC5 && resp[0] != 0xC7 && resp[0] != 0xD8)) {

@@ -45,12 +45,14 @@ probe() { "$B" --probe "$@" >"$work/out" 2>&1; }
 has() { grep -qF -- "$1" "$work/out" || fail "expected '$1'"; }
 LP=1.1.99.1.0.255
 
-# Public client (SAP 16, no authentication): identity and clock yes, energy no.
+# Public client (SAP 16, no authentication): identity and clock yes, energy
+# no (not in its object list: object-undefined), clock read-only.
 probe 127.0.0.1 "$wport" get 1 0.0.42.0.0.255 2 get 8 0.1.1.0.0.255 2 \
-    get 3 1.1.1.8.0.255 2 get 3 1.1.1.8.0.254 2 release || [ $? -eq 2 ] || fail "public"
+    get 3 1.1.1.8.0.255 2 get 3 1.1.1.8.0.254 2 set 8 0.1.1.0.0.255 3 10FFC4 release ||
+    [ $? -eq 3 ] || fail "public"
 has "get 1 0.0.42.0.0.255 2: OK 0x5050483132333435363738"   # "PPH" "12345678"
 grep -qE "^get 8 0.1.1.0.0.255 2: OK 20[0-9-]+ [0-9:]+ dev -60 st 00$" "$work/out" || fail "clock"
-has "get 3 1.1.1.8.0.255 2: ERR 3 "
+has "get 3 1.1.1.8.0.255 2: ERR 4 "
 has "read-write-denied (3)"
 has "object-undefined (4)"
 has "release: OK"
@@ -92,8 +94,12 @@ probe 127.0.0.1 "$wport" --sap 1 --hls get 3 1.1.1.8.0.255 2 get 8 0.1.1.0.0.255
 has "get 3 1.1.1.8.0.255 2: OK 17280"
 has "get 8 0.1.1.0.0.255 3: OK -60"
 has "set 8 0.1.1.0.0.255 3 10FFC4: OK"
-probe 127.0.0.1 "$hport" --hdlc --physical 5694 --sap 1 --hls get 8 0.1.1.0.0.255 2 release ||
-    fail "management over HDLC"
+# A new session must continue above the counters the meter accepted (replays
+# are refused across associations): read it as a head-end does, then go on.
+probe 127.0.0.1 "$hport" --hdlc --physical 5694 --sap 1 --hls get 8 0.1.1.0.0.255 2 release &&
+    fail "management replaying old invocation counters was accepted"
+probe 127.0.0.1 "$hport" --hdlc --physical 5694 --sap 1 --hls --ic-from-meter \
+    get 8 0.1.1.0.0.255 2 release || fail "management over HDLC"
 
 # 64 reader sessions at once, each with its own association.
 for i in $(seq 64); do

@@ -1,0 +1,209 @@
+/* The provider that binds the DLMS server to the meter: object values
+ * through the object directory's bindings, loggers as class 7 profiles,
+ * the clock and its persistence, security events into the communication
+ * log, the link settings shown by classes 23 and 41. */
+#include <string.h>
+
+#include "meter_internal.h"
+
+#define HDLC_INTER_OCTET_MS 25u  /* serial lines; TCP allows more (meter_conn.c) */
+#define HDLC_INACTIVITY_S 120u
+#define WRAPPER_PORT 4059u
+
+static const uint8_t CLOCK_LN[6] = {0, 1, 1, 0, 0, 255}; /* OBJECT-MODEL.md */
+
+static uint32_t features(void *ctx)
+{
+    return ((const pp_meter_t *)ctx)->cfg.features.objects;
+}
+
+static int8_t energy_scaler(void *ctx)
+{
+    return pp_app_energy_scaler(&((const pp_meter_t *)ctx)->app);
+}
+
+static pp_err_t get(void *ctx, pp_quantity_t q, uint8_t attr, pp_value_t *out, uint8_t *scratch,
+                    size_t cap)
+{
+    const pp_meter_t *m = ctx;
+    const pp_object_t *o = pp_objects_by_quantity(q);
+    if (attr == 2) {
+        return pp_meter_value(m, o, out, scratch, cap);
+    }
+    if (attr == 5 && o && o->class_id == 4) {
+        return pp_meter_capture_time(m, o, out);
+    }
+    return PP_ERR_NOT_FOUND; /* e.g. class 4 status: the meter keeps none */
+}
+
+/* Nothing bound to a quantity is writable yet beyond the clock (its own
+ * class); legal data never is. */
+static uint8_t set(void *ctx, pp_quantity_t q, uint8_t attr, const pp_value_t *v)
+{
+    (void)ctx;
+    (void)q;
+    (void)attr;
+    (void)v;
+    return PP_DAR_READ_WRITE_DENIED;
+}
+
+/* reset (class 3/4 method 1) of legal or billing registers is refused: they
+ * only reset at the debiting stop (registers-and-billing.md). */
+static uint8_t action(void *ctx, pp_quantity_t q, uint8_t method, const uint8_t *params,
+                      size_t len)
+{
+    (void)ctx;
+    (void)q;
+    (void)method;
+    (void)params;
+    (void)len;
+    return PP_ACTRES_READ_WRITE_DENIED;
+}
+
+static pp_clock_t *clock_of(void *ctx)
+{
+    return &((pp_meter_t *)ctx)->clock;
+}
+
+static void clock_changed(void *ctx, uint8_t attr, uint8_t method, const pp_clock_change_t *ch)
+{
+    pp_meter_t *m = ctx;
+    if (ch && (attr == 2 || method != 0)) { /* the time itself moved */
+        if (ch->old_valid) {
+            (void)pp_meter_logs_clock_set(m, ch->old_utc_ms, ch->new_utc_ms);
+            (void)pp_app_on_clock_change(&m->app, ch->old_utc_ms, ch->new_utc_ms);
+        }
+        return;
+    }
+    (void)pp_meter_clock_save(m); /* time zone or DST settings */
+    if (attr == 8) {
+        int64_t now = 0;
+        (void)m->port->rtc_get(m->port->ctx, &now);
+        (void)pp_events_record(&m->events, now + (int64_t)m->clock.std_offset_min * 60000,
+                               PP_EV_DST_CHANGED, m->clock.dst_enabled ? 1 : 0, 0);
+    }
+}
+
+static void capture(pp_dlms_profile_t *p, uint16_t class_id, const uint8_t ln[6])
+{
+    pp_xdlms_capture_obj_t *c = &p->col[p->ncols++];
+    c->class_id = class_id;
+    memcpy(c->ln, ln, 6);
+    c->attr = 2;
+    c->data_index = 0;
+}
+
+static void capture_object(pp_dlms_profile_t *p, pp_quantity_t q)
+{
+    const pp_object_t *o = pp_objects_by_quantity(q);
+    if (o) {
+        const uint8_t ln[6] = {o->ln.a, o->ln.b, o->ln.c, o->ln.d, o->ln.e, o->ln.f};
+        capture(p, o->class_id, ln);
+    }
+}
+
+static pp_err_t load_profile(pp_meter_t *m, pp_dlms_profile_t *p)
+{
+    static const pp_quantity_t CH[4] = {PP_Q_A_PLUS, PP_Q_A_MINUS, PP_Q_R_PLUS, PP_Q_R_MINUS};
+    static const uint8_t STATUS_LN[6] = {0, 1, 96, 10, 1, 255};
+    pp_lp_view(&m->load_profile, &p->view);
+    capture(p, 1, STATUS_LN);
+    const int8_t shift = pp_app_energy_scaler(&m->app);
+    for (unsigned i = 0; i < m->load_profile.channels; i++) {
+        p->divide_pow10[p->ncols] = shift; /* cells in Wh, columns in register units */
+        capture_object(p, CH[i]);
+    }
+    p->capture_period_s = m->load_profile.period_min * 60u;
+    return PP_OK;
+}
+
+static pp_err_t analysis_logger(pp_meter_t *m, pp_dlms_profile_t *p)
+{
+    static const uint8_t STATUS_LN[6] = {0, 1, 96, 10, 2, 255};
+    pp_al_view(&m->analysis, &p->view);
+    capture(p, 1, STATUS_LN);
+    for (unsigned i = 0; i < m->analysis.cfg.channels; i++) {
+        capture_object(p, (pp_quantity_t)m->analysis.cfg.source[i]);
+    }
+    p->capture_period_s = m->analysis.cfg.interval_min * 60u;
+    return PP_OK;
+}
+
+/* Event logs: clock, event code and its two values (data objects
+ * 0.1.96.11/12/13.<log>.255). */
+static pp_err_t event_log(pp_meter_t *m, pp_quantity_t q, pp_dlms_profile_t *p)
+{
+    static const struct {
+        pp_quantity_t q;
+        pp_evlog_t log;
+    } LOGS[] = {{PP_Q_LOG_STANDARD, PP_EVLOG_STANDARD}, {PP_Q_LOG_FRAUD, PP_EVLOG_FRAUD},
+                {PP_Q_LOG_PQ, PP_EVLOG_PQ},             {PP_Q_LOG_DISCONNECT, PP_EVLOG_DISCONNECT},
+                {PP_Q_LOG_CLOCK, PP_EVLOG_CLOCK},       {PP_Q_LOG_FIRMWARE, PP_EVLOG_FIRMWARE},
+                {PP_Q_LOG_POWER_FAIL, PP_EVLOG_POWER_FAIL}, {PP_Q_LOG_COMM, PP_EVLOG_COMM}};
+    for (size_t i = 0; i < sizeof LOGS / sizeof LOGS[0]; i++) {
+        if (LOGS[i].q == q) {
+            uint8_t ln[6] = {0, 1, 96, 11, (uint8_t)LOGS[i].log, 255};
+            PP_TRY(pp_events_view(&m->events, LOGS[i].log, &p->view));
+            for (uint8_t d = 11; d <= 13; d++) {
+                ln[3] = d;
+                capture(p, 1, ln);
+            }
+            return PP_OK;
+        }
+    }
+    return PP_ERR_NOT_FOUND;
+}
+
+static pp_err_t profile(void *ctx, pp_quantity_t q, pp_dlms_profile_t *out)
+{
+    pp_meter_t *m = ctx;
+    memset(out, 0, sizeof *out);
+    capture(out, 8, CLOCK_LN);
+    out->stamp_offset_ms = (int64_t)m->clock.std_offset_min * 60000; /* loggers: standard time */
+    pp_err_t rc;
+    switch (q) {
+    case PP_Q_LOAD_PROFILE: rc = load_profile(m, out); break;
+    case PP_Q_ANALYSIS_LOGGER: rc = analysis_logger(m, out); break;
+    default: rc = event_log(m, q, out); break;
+    }
+    return rc;
+}
+
+static void security_event(void *ctx, uint16_t code, uint16_t client)
+{
+    pp_meter_t *m = ctx;
+    uint16_t ev;
+    switch (code) {
+    case PP_DLMS_SEC_AUTH_FAILURE: ev = PP_EV_AUTH_FAILURE; break;
+    case PP_DLMS_SEC_LOCKOUT: ev = PP_EV_ASSOC_LOCKED; break;
+    case PP_DLMS_SEC_DECIPHER_FAILURE: ev = PP_EV_DECRYPT_FAILURE; break;
+    case PP_DLMS_SEC_REPLAY: ev = PP_EV_REPLAY; break;
+    case PP_DLMS_SEC_SECRET_CHANGED: ev = PP_EV_SECRET_CHANGED; break;
+    default: return; /* default keys: a log warning, not an event each start */
+    }
+    int64_t now = 0;
+    (void)m->port->rtc_get(m->port->ctx, &now);
+    (void)pp_events_record(&m->events, now + (int64_t)m->clock.std_offset_min * 60000, ev, client,
+                           0);
+}
+
+static void comm_info(void *ctx, pp_dlms_comm_info_t *out)
+{
+    const pp_meter_t *m = ctx;
+    *out = (pp_dlms_comm_info_t){
+        .hdlc_baud = 5, /* 9600 baud after mode E */
+        .hdlc_window_tx = 7, .hdlc_window_rx = 7,
+        .hdlc_max_info_tx = PP_METER_HDLC_INFO, .hdlc_max_info_rx = PP_METER_HDLC_INFO,
+        .hdlc_inter_octet_ms = HDLC_INTER_OCTET_MS, .hdlc_inactivity_s = HDLC_INACTIVITY_S,
+        .hdlc_device_address = pp_hdlc_physical_address(pp_meter_number_value(m->cfg.meter_number)),
+        .tcp_port = WRAPPER_PORT, .tcp_inactivity_s = 0,
+        .tcp_max_clients = PP_METER_MAX_CONNS};
+}
+
+void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p)
+{
+    *p = (pp_dlms_provider_t){.ctx = m, .features = features, .energy_scaler = energy_scaler,
+                              .get = get, .set = set, .action = action, .clock = clock_of,
+                              .clock_changed = clock_changed, .profile = profile,
+                              .on_security_event = security_event, .comm_info = comm_info};
+}
