@@ -15,6 +15,8 @@
 #include "polyphase/dlms_const.h"
 #include "polyphase/meter.h"
 #include "polyphase/nvm_layout.h"
+#include "core/meter_internal.h"
+#include "polyphase/nvm_keys.h"
 #include "powerstep.h"
 
 /* AARQ: application-context LN (60 85 74 05 08 01 01), no authentication,
@@ -31,6 +33,13 @@ typedef struct rig {
     uint8_t resp[4096];
 } rig_t;
 
+/* The meter restarts on the same port (NVM kept) with configuration cfg. */
+static void rig_restart(rig_t *r, const pp_meter_config_t *cfg)
+{
+    memset(r->m, 0, sizeof *r->m);
+    assert_int_equal(pp_meter_init(r->m, &r->port.port, cfg), PP_OK);
+}
+
 static rig_t *rig_new(void)
 {
     rig_t *r = calloc(1, sizeof *r);
@@ -39,7 +48,7 @@ static rig_t *rig_new(void)
     pp_meter_config_t cfg;
     pp_meter_config_default(&cfg);
     r->m = calloc(1, sizeof *r->m);
-    assert_int_equal(pp_meter_init(r->m, &r->port.port, &cfg), PP_OK);
+    rig_restart(r, &cfg);
     /* one hour at 5.4 kW: A+ 5400 Wh, 540 in 10 Wh units (Z1 = 7.2) */
     pp_powerstep_t ps;
     pp_powerstep_init(&ps);
@@ -268,6 +277,94 @@ static void communication_setup_objects(void **state)
     rig_free(r);
 }
 
+/* Time zone written over DLMS (the provider's clock_changed) is in the
+ * journal and applies again after a restart: CET (-60) -> -120 reads back
+ * as 10 FF 88 (long -120). */
+static void clock_settings_survive_a_restart(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    assert_int_equal(pp_clock_set_time_zone(&r->m->clock, -120), PP_OK);
+    pp_dlms_provider_t p;
+    pp_meter_dlms_provider(r->m, &p);
+    p.clock_changed(p.ctx, 3, 0, NULL);
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    rig_restart(r, &cfg);
+    assert_true(ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC) > 0);
+    const uint8_t clock_ln[6] = {0, 1, 1, 0, 0, 255};
+    int n = ask(r, 16, req, get_req(req, 8, clock_ln, 3));
+    const uint8_t want[] = {0xC4, 0x01, 0xC1, 0x00, 0x10, 0xFF, 0x88};
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(r->resp, want, sizeof want);
+    rig_free(r);
+}
+
+/* The configured password is the factory one: it applies while the journal
+ * holds no secrets, and once stored a new configuration does not replace it
+ * (a password changed by a client must survive a restart). */
+static void configured_password_is_the_factory_secret(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    memset(r->port.nvm, 0xFF, PP_NVM_TOTAL_SIZE); /* a blank meter */
+    strcpy(cfg.lls_password, "secret99");
+    rig_restart(r, &cfg);
+    pp_acse_aare_t re;
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)associate_reader(r, "12345678", 0xFFFF), &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_REJECTED_PERMANENT);
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)associate_reader(r, "secret99", 0xFFFF), &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_ACCEPTED);
+    strcpy(cfg.lls_password, "other");
+    rig_restart(r, &cfg);
+    assert_int_equal(pp_acse_aare_decode(r->resp, (size_t)associate_reader(r, "secret99", 0xFFFF), &re), PP_OK);
+    assert_int_equal(re.result, PP_ACSE_ACCEPTED);
+    rig_free(r);
+}
+
+/* Three wrong passwords in a row lock the reader association: the comm log
+ * holds three authentication failures and one lock-out. */
+static void lockout_is_logged(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    for (int i = 0; i < 3; i++) {
+        assert_true(associate_reader(r, "wrong", 0xFFFF) > 0);
+    }
+    assert_int_equal(pp_events_count(&r->m->events, PP_EV_AUTH_FAILURE), 3);
+    assert_int_equal(pp_events_count(&r->m->events, PP_EV_ASSOC_LOCKED), 1);
+    rig_free(r);
+}
+
+/* A meter whose NVM holds the first server's counter (key 0x0901, host
+ * order) continues above it: no AES-GCM nonce is ever used twice. The public
+ * client reads the management client's counter object, 0 before any HLS. */
+static void invocation_counters_carry_over(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    memset(r->port.nvm, 0xFF, PP_NVM_TOTAL_SIZE);
+    pp_journal_t j;
+    assert_int_equal(pp_journal_open(&j, &r->port.port, PP_NVM_JOURNAL_BASE, PP_NVM_JOURNAL_SIZE), PP_OK);
+    const uint32_t legacy = 5000;
+    assert_int_equal(pp_journal_write(&j, 0x0901, &legacy, sizeof legacy), PP_OK);
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    rig_restart(r, &cfg);
+    assert_true(r->m->dlms.sec.tx_ic >= legacy);
+    assert_true(ask(r, 16, AARQ_PUBLIC, sizeof AARQ_PUBLIC) > 0);
+    uint8_t req[32];
+    const uint8_t ic_ln[6] = {0, 0, 43, 1, 1, 255};
+    int n = ask(r, 16, req, get_req(req, 1, ic_ln, 2));
+    const uint8_t want[] = {0xC4, 0x01, 0xC1, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00};
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(r->resp, want, sizeof want);
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +375,10 @@ int main(void)
         cmocka_unit_test(clock_time_is_local_with_deviation),
         cmocka_unit_test(load_profile_streams_in_blocks),
         cmocka_unit_test(communication_setup_objects),
+        cmocka_unit_test(clock_settings_survive_a_restart),
+        cmocka_unit_test(configured_password_is_the_factory_secret),
+        cmocka_unit_test(lockout_is_logged),
+        cmocka_unit_test(invocation_counters_carry_over),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
