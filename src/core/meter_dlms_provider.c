@@ -22,6 +22,35 @@ static int8_t energy_scaler(void *ctx)
     return pp_app_energy_scaler(&((const pp_meter_t *)ctx)->app);
 }
 
+static void put_u32(uint32_t v, pp_value_t *out)
+{
+    *out = (pp_value_t){.type = PP_VT_UINT32, .v.u = v};
+}
+
+static void put_time(int64_t utc_ms, bool valid, pp_value_t *out)
+{
+    *out = (pp_value_t){.type = PP_VT_DATETIME};
+    out->v.dt.utc_ms = utc_ms;
+    out->v.dt.valid = valid;
+}
+
+/* Class 5 attributes beyond the current average (attr 2): the block demand
+ * of kind k (demand.h). */
+static pp_err_t demand_attr(const pp_meter_t *m, pp_demand_kind_t k, uint8_t attr,
+                            pp_value_t *out)
+{
+    const pp_demand_t *d = &m->app.demand;
+    const pp_demand_period_t *last = pp_app_last_period(&m->app);
+    switch (attr) {
+    case 3: put_u32(last ? last->w[k] : 0, out); return PP_OK;       /* last_average_value */
+    case 6: put_time(last ? last->end_utc_ms : 0, last != NULL, out); return PP_OK; /* capture_time */
+    case 7: put_time(d->start_s * 1000, d->running, out); return PP_OK; /* start_time_current */
+    case 8: put_u32(d->period_s, out); return PP_OK;                 /* period (s) */
+    case 9: *out = (pp_value_t){.type = PP_VT_UINT16, .v.u = 1}; return PP_OK; /* block */
+    default: return PP_ERR_NOT_FOUND; /* status: none kept */
+    }
+}
+
 static pp_err_t get(void *ctx, pp_quantity_t q, uint8_t attr, pp_value_t *out, uint8_t *scratch,
                     size_t cap)
 {
@@ -29,6 +58,12 @@ static pp_err_t get(void *ctx, pp_quantity_t q, uint8_t attr, pp_value_t *out, u
     const pp_object_t *o = pp_objects_by_quantity(q);
     if (attr == 2) {
         return pp_meter_value(m, o, out, scratch, cap);
+    }
+    if (o && o->class_id == 5 && pp_meter_has_object(m, o)) {
+        const pp_demand_kind_t k = q == PP_Q_DEMAND_P_PLUS  ? PP_DEMAND_P_PLUS
+                                   : q == PP_Q_DEMAND_S_PLUS ? PP_DEMAND_S_PLUS
+                                                             : PP_DEMAND_S_MINUS;
+        return demand_attr(m, k, attr, out);
     }
     if (attr == 5 && o && o->class_id == 4) {
         return pp_meter_capture_time(m, o, out);

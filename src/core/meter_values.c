@@ -168,7 +168,7 @@ static pp_err_t get_instant(const pp_meter_t *m, uint8_t which, uint8_t phase, p
     return PP_OK;
 }
 
-enum { DEM_MAX, DEM_MAX_TARIFF, DEM_ACC, DEM_ACC_TARIFF };
+enum { DEM_MAX, DEM_MAX_TARIFF, DEM_ACC, DEM_ACC_TARIFF, DEM_CURRENT };
 
 static pp_err_t get_demand(const pp_meter_t *m, uint8_t which, uint8_t index, pp_value_t *out,
                            uint8_t *scratch, size_t cap)
@@ -180,6 +180,7 @@ static pp_err_t get_demand(const pp_meter_t *m, uint8_t which, uint8_t index, pp
     case DEM_MAX: w = d->max[index].w; break;
     case DEM_MAX_TARIFF: w = d->max_tariff[index].w; break;
     case DEM_ACC: w = d->acc_w; break;
+    case DEM_CURRENT: w = pp_app_current_demand_w(&m->app, (pp_demand_kind_t)index); break;
     default: w = d->acc_tariff_w[index]; break;
     }
     put_uint(PP_VT_UINT32, w & 0xFFFFFFFFu, out);
@@ -254,6 +255,9 @@ static const binding_t BINDINGS[PP_Q_COUNT] = {
     [PP_Q_P_PLUS_MAX_ACC] = {get_demand, DEM_ACC, 0},
     [PP_Q_P_PLUS_MAX_ACC_T1] = {get_demand, DEM_ACC_TARIFF, 0},
     [PP_Q_P_PLUS_MAX_ACC_T2] = {get_demand, DEM_ACC_TARIFF, 1},
+    [PP_Q_DEMAND_P_PLUS] = {get_demand, DEM_CURRENT, PP_DEMAND_P_PLUS},
+    [PP_Q_DEMAND_S_PLUS] = {get_demand, DEM_CURRENT, PP_DEMAND_S_PLUS},
+    [PP_Q_DEMAND_S_MINUS] = {get_demand, DEM_CURRENT, PP_DEMAND_S_MINUS},
     [PP_Q_HOUR_COUNTER] = {get_counter, CNT_HOURS, 0},
     [PP_Q_DEBITING_STOP_COUNTER] = {get_counter, CNT_STOPS, 0},
     [PP_Q_POWER_THRESHOLD_COUNTER] = {get_counter, CNT_THRESHOLD, 0},

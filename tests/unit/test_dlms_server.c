@@ -365,6 +365,35 @@ static void invocation_counters_carry_over(void **state)
     rig_free(r);
 }
 
+/* Class 5 block demand after one hour at 5.4 kW with 15-minute periods:
+ * last_average 5400 W (00 00 15 18), scaler_unit {0, W = 27}, period 900 s,
+ * capture_time the close of 01:45..02:00 UTC = 03:00 CET (07 EA 01 01 04 03). */
+static void demand_register_class_5(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    assert_true(associate_reader(r, "12345678", 0xFFFF) > 0);
+    const uint8_t dem[6] = {1, 1, 1, 4, 0, 255};
+    static const struct {
+        uint8_t attr;
+        uint8_t data[16];
+        size_t len;
+    } WANT[] = {
+        {3, {0x06, 0x00, 0x00, 0x15, 0x18}, 5},
+        {4, {0x02, 0x02, 0x0F, 0x00, 0x16, 0x1B}, 6},
+        {6, {0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x03, 0x00, 0x00, 0x00, 0xFF, 0xC4, 0x00}, 14},
+        {8, {0x06, 0x00, 0x00, 0x03, 0x84}, 5},
+        {9, {0x12, 0x00, 0x01}, 3},
+    };
+    for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
+        int n = ask(r, 17, req, get_req(req, 5, dem, WANT[i].attr));
+        assert_int_equal(n, 4 + (int)WANT[i].len);
+        assert_memory_equal(r->resp + 4, WANT[i].data, WANT[i].len);
+    }
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +408,7 @@ int main(void)
         cmocka_unit_test(configured_password_is_the_factory_secret),
         cmocka_unit_test(lockout_is_logged),
         cmocka_unit_test(invocation_counters_carry_over),
+        cmocka_unit_test(demand_register_class_5),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
