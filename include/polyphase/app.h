@@ -139,6 +139,10 @@ bool pp_app_next_debiting_date(const pp_app_t *app, int *year, int *month, int *
 uint32_t pp_app_hour_counter(const pp_app_t *app);
 uint32_t pp_app_stop_counter(const pp_app_t *app);
 uint32_t pp_app_threshold_counter(const pp_app_t *app);
+/* The power threshold (W, 0 = off) the threshold counter compares P+
+ * demand periods with; set over DLMS by management, persisted. */
+uint32_t pp_app_power_threshold(const pp_app_t *app);
+pp_err_t pp_app_set_power_threshold(pp_app_t *app, uint32_t w);
 uint64_t pp_app_pulse_counter(const pp_app_t *app);
 uint32_t pp_app_quality(const pp_app_t *app);
 uint32_t pp_app_snapshot_count(const pp_app_t *app);

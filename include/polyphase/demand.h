@@ -98,6 +98,9 @@ typedef struct pp_demand {
 
 /* Loads the stored maxima and a period saved at a power-fail warning. */
 pp_err_t pp_demand_init(pp_demand_t *d, pp_journal_t *j, const pp_demand_config_t *cfg);
+/* Power threshold of the threshold counter (W, 0 = off), persisted: it
+ * replaces the configured one from now on and after restarts. */
+pp_err_t pp_demand_set_threshold(pp_demand_t *d, uint32_t w);
 
 /* One frame (energy of the second ending at utc_ms) with the current tariff.
  * Returns 1 when a period closed (see pp_demand_last), 0 otherwise, or a

@@ -401,6 +401,16 @@ uint32_t pp_app_stop_counter(const pp_app_t *app)
     return pp_billing_stop_counter(&app->billing);
 }
 
+uint32_t pp_app_power_threshold(const pp_app_t *app)
+{
+    return app->demand.threshold_w;
+}
+
+pp_err_t pp_app_set_power_threshold(pp_app_t *app, uint32_t w)
+{
+    return pp_demand_set_threshold(&app->demand, w);
+}
+
 uint32_t pp_app_threshold_counter(const pp_app_t *app)
 {
     return pp_demand_state(&app->demand)->threshold_count;

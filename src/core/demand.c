@@ -8,6 +8,7 @@
 
 #define KEY_STATE (PP_KEY_DEMAND_BASE + 0x00)
 #define KEY_OPEN (PP_KEY_DEMAND_BASE + 0x01)
+#define KEY_THRESHOLD (PP_KEY_DEMAND_BASE + 0x02) /* set over DLMS: overrides the config */
 
 #define MAX_LEN PP_DEMAND_MAX_BYTES
 #define STATE_LEN ((PP_DEMAND_KINDS + PP_DEMAND_TARIFFS) * MAX_LEN + 8u * (1u + PP_DEMAND_TARIFFS) + 4u)
@@ -165,13 +166,28 @@ pp_err_t pp_demand_init(pp_demand_t *d, pp_journal_t *j, const pp_demand_config_
     d->period_s = 60u * m;
     d->threshold_w = cfg->threshold_w;
     uint8_t buf[STATE_LEN];
-    pp_err_t rc = pp_journal_read(j, KEY_STATE, buf, STATE_LEN);
+    pp_err_t rc = pp_journal_read(j, KEY_THRESHOLD, buf, 4);
+    if (rc == PP_OK) {
+        d->threshold_w = pp_le_get32(buf);
+    } else if (rc != PP_ERR_NOT_FOUND) {
+        return rc;
+    }
+    rc = pp_journal_read(j, KEY_STATE, buf, STATE_LEN);
     if (rc == PP_OK) {
         decode_state(buf, &d->st);
     } else if (rc != PP_ERR_NOT_FOUND) {
         return rc;
     }
     return load_open(d);
+}
+
+pp_err_t pp_demand_set_threshold(pp_demand_t *d, uint32_t w)
+{
+    uint8_t buf[4];
+    pp_le_put32(buf, w);
+    PP_TRY(pp_journal_write(d->journal, KEY_THRESHOLD, buf, sizeof buf));
+    d->threshold_w = w; /* applies from the next closed period */
+    return PP_OK;
 }
 
 int pp_demand_on_second(pp_demand_t *d, const pp_energy_delta_t *e, int64_t utc_ms,

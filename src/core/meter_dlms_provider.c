@@ -71,14 +71,32 @@ static pp_err_t get(void *ctx, pp_quantity_t q, uint8_t attr, pp_value_t *out, u
     return PP_ERR_NOT_FOUND; /* e.g. class 4 status: the meter keeps none */
 }
 
-/* Nothing bound to a quantity is writable yet beyond the clock (its own
- * class); legal data never is. */
+/* Setting ids in the configuration-changed event (v1). */
+enum { PP_SETTING_POWER_THRESHOLD = 1, PP_SETTING_CLOCK = 2 };
+
+static void config_changed(pp_meter_t *m, int64_t setting)
+{
+    int64_t now = 0;
+    (void)m->port->rtc_get(m->port->ctx, &now);
+    (void)pp_events_record(&m->events, now + (int64_t)m->clock.std_offset_min * 60000,
+                           PP_EV_CONFIG_CHANGED, setting, 0);
+}
+
+/* Settings bound to a quantity (the server has checked the association's
+ * write right and the value's type); legal data carries no write right. */
 static uint8_t set(void *ctx, pp_quantity_t q, uint8_t attr, const pp_value_t *v)
 {
-    (void)ctx;
-    (void)q;
-    (void)attr;
-    (void)v;
+    pp_meter_t *m = ctx;
+    if (q == PP_Q_POWER_THRESHOLD && attr == 2) {
+        if (v->type != PP_VT_UINT32) {
+            return PP_DAR_TYPE_UNMATCHED;
+        }
+        if (pp_app_set_power_threshold(&m->app, (uint32_t)v->v.u) != PP_OK) {
+            return PP_DAR_HARDWARE_FAULT;
+        }
+        config_changed(m, PP_SETTING_POWER_THRESHOLD);
+        return PP_DAR_SUCCESS;
+    }
     return PP_DAR_READ_WRITE_DENIED;
 }
 
@@ -111,6 +129,7 @@ static void clock_changed(void *ctx, uint8_t attr, uint8_t method, const pp_cloc
         return;
     }
     (void)pp_meter_clock_save(m); /* time zone or DST settings */
+    config_changed(m, PP_SETTING_CLOCK);
     if (attr == 8) {
         int64_t now = 0;
         (void)m->port->rtc_get(m->port->ctx, &now);

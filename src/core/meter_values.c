@@ -187,7 +187,8 @@ static pp_err_t get_demand(const pp_meter_t *m, uint8_t which, uint8_t index, pp
     return PP_OK;
 }
 
-enum { CNT_TARIFF, CNT_HOURS, CNT_STOPS, CNT_THRESHOLD, CNT_PULSES, CNT_QUALITY, CNT_CLIENT_IC };
+enum { CNT_TARIFF, CNT_HOURS, CNT_STOPS, CNT_THRESHOLD, CNT_PULSES, CNT_QUALITY, CNT_CLIENT_IC,
+       CNT_POWER_THRESHOLD };
 
 static pp_err_t get_counter(const pp_meter_t *m, uint8_t which, uint8_t unused, pp_value_t *out,
                             uint8_t *scratch, size_t cap)
@@ -198,6 +199,7 @@ static pp_err_t get_counter(const pp_meter_t *m, uint8_t which, uint8_t unused, 
     case CNT_HOURS: put_uint(PP_VT_UINT32, pp_app_hour_counter(&m->app), out); break;
     case CNT_STOPS: put_uint(PP_VT_UINT32, pp_app_stop_counter(&m->app), out); break;
     case CNT_THRESHOLD: put_uint(PP_VT_UINT32, pp_app_threshold_counter(&m->app), out); break;
+    case CNT_POWER_THRESHOLD: put_uint(PP_VT_UINT32, pp_app_power_threshold(&m->app), out); break;
     case CNT_PULSES: put_uint(PP_VT_UINT32, pp_app_pulse_counter(&m->app) & 0xFFFFFFFFu, out); break;
     /* the last counter accepted from the management client: it sends this + 1 next */
     case CNT_CLIENT_IC: put_uint(PP_VT_UINT32, m->dlms.sec.rx_ic[PP_ASSOC_MANAGEMENT], out); break;
@@ -260,6 +262,7 @@ static const binding_t BINDINGS[PP_Q_COUNT] = {
     [PP_Q_DEMAND_S_MINUS] = {get_demand, DEM_CURRENT, PP_DEMAND_S_MINUS},
     [PP_Q_HOUR_COUNTER] = {get_counter, CNT_HOURS, 0},
     [PP_Q_DEBITING_STOP_COUNTER] = {get_counter, CNT_STOPS, 0},
+    [PP_Q_POWER_THRESHOLD] = {get_counter, CNT_POWER_THRESHOLD, 0},
     [PP_Q_POWER_THRESHOLD_COUNTER] = {get_counter, CNT_THRESHOLD, 0},
     [PP_Q_PULSE_INPUT] = {get_counter, CNT_PULSES, 0},
     [PP_Q_QUALITY_INFO] = {get_counter, CNT_QUALITY, 0},

@@ -94,6 +94,13 @@ probe 127.0.0.1 "$wport" --sap 1 --hls get 3 1.1.1.8.0.255 2 get 8 0.1.1.0.0.255
 has "get 3 1.1.1.8.0.255 2: OK 17280"
 has "get 8 0.1.1.0.0.255 3: OK -60"
 has "set 8 0.1.1.0.0.255 3 10FFC4: OK"
+# The power threshold (W) is a management setting; the reader sees it.
+probe 127.0.0.1 "$wport" --sap 1 --hls --ic-from-meter set 3 1.1.1.35.0.255 2 06000003E8 release ||
+    fail "management sets the power threshold"
+probe 127.0.0.1 "$wport" --sap 17 --password 12345678 get 3 1.1.1.35.0.255 2 \
+    set 3 1.1.1.35.0.255 2 0600000000 release || [ $? -eq 1 ] || fail "reader threshold"
+has "get 3 1.1.1.35.0.255 2: OK 1000"
+has "set 3 1.1.1.35.0.255 2 0600000000: ERR 3 "
 # A new session must continue above the counters the meter accepted (replays
 # are refused across associations): read it as a head-end does, then go on.
 probe 127.0.0.1 "$hport" --hdlc --physical 5694 --sap 1 --hls get 8 0.1.1.0.0.255 2 release &&
