@@ -1,6 +1,7 @@
 /* The baseline: a TCP echo server in one poll() loop, the same shape as the
- * meter's net layer (non-blocking sockets, one thread), so the ratio measures
- * what DLMS costs on top of a loopback round trip. */
+ * meter's net layer (non-blocking sockets, one thread), answering each
+ * request with as many bytes as the meter answers its DLMS twin, so the
+ * ratio measures what DLMS costs on top of the same loopback exchange. */
 #define _GNU_SOURCE /* pthread_setaffinity_np */
 #include <errno.h>
 #include <netinet/in.h>
@@ -39,14 +40,59 @@ double bench_now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* One connection's request in progress: the 8-byte header says how long the
+ * request is and how many bytes to answer (a request may arrive in pieces). */
+typedef struct echo_conn {
+    uint8_t hdr[8];
+    uint32_t have, req_len, resp_len;
+} echo_conn_t;
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void answer(int fd, const uint8_t *buf, uint32_t n)
+{
+    for (uint32_t off = 0; off < n;) { /* answers fit the socket buffer */
+        ssize_t w = write(fd, buf + off, n - off);
+        if (w <= 0 && errno != EAGAIN && errno != EINTR) {
+            break;
+        }
+        off += w > 0 ? (uint32_t)w : 0;
+    }
+}
+
+/* Consumes r bytes of a connection's stream, answering every complete request. */
+static void consume(echo_conn_t *c, int fd, const uint8_t *in, size_t r, const uint8_t *out)
+{
+    for (size_t i = 0; i < r; i++) {
+        if (c->have < 8) {
+            c->hdr[c->have] = in[i];
+            if (++c->have == 8) {
+                c->req_len = be32(c->hdr);
+                c->resp_len = be32(c->hdr + 4);
+            }
+        } else {
+            c->have++;
+        }
+        if (c->have >= 8 && c->have >= c->req_len) {
+            answer(fd, out, c->resp_len);
+            c->have = 0;
+        }
+    }
+}
+
 static void *echo_loop(void *arg)
 {
     echo_server_t *e = arg;
     bench_pin(0);
     struct pollfd pfd[ECHO_MAX];
+    static echo_conn_t conn[ECHO_MAX]; /* one echo server per process */
     int n = 1;
     pfd[0] = (struct pollfd){.fd = e->listen_fd, .events = POLLIN};
-    uint8_t buf[65536];
+    static uint8_t buf[65536], out[65536];
+    memset(out, 0x5A, sizeof out);
     while (!e->stop) {
         if (poll(pfd, (nfds_t)n, 1) <= 0) { /* 1 ms, as the meter loop wakes */
             continue;
@@ -57,6 +103,7 @@ static void *echo_loop(void *arg)
                 int one = 1;
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                 fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+                memset(&conn[n], 0, sizeof conn[n]);
                 pfd[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
             }
         }
@@ -66,15 +113,10 @@ static void *echo_loop(void *arg)
             }
             ssize_t r = read(pfd[i].fd, buf, sizeof buf);
             if (r > 0) {
-                for (ssize_t off = 0; off < r;) { /* small answers: the buffer never fills */
-                    ssize_t w = write(pfd[i].fd, buf + off, (size_t)(r - off));
-                    if (w <= 0 && errno != EAGAIN && errno != EINTR) {
-                        break;
-                    }
-                    off += w > 0 ? w : 0;
-                }
+                consume(&conn[i], pfd[i].fd, buf, (size_t)r, out);
             } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                 close(pfd[i].fd);
+                conn[i] = conn[n - 1];
                 pfd[i--] = pfd[--n];
             }
         }

@@ -1,6 +1,6 @@
 /* bench_dlms: GET requests per second from DLMS clients over loopback on the
  * TCP wrapper, against a bare TCP echo round trip measured in the same run
- * with the same request size and one request outstanding per client.
+ * with the same request and answer sizes and one request outstanding per client.
  *
  *   bench_dlms [--seconds S] [--rounds R] [--clients N] [--history-days D]
  *              [--only clock|register|profile] [--pin]
@@ -19,8 +19,12 @@
  *   profile   7 / 1.1.99.1.0.255 / 2 with a range of one day (96 rows,
  *             several GET-Next round trips per GET)
  * The echo server is one poll() loop like the meter's; each echo client
- * sends the byte count of its DLMS counterpart's first request and waits
- * for it back. Ratio = DLMS GET/s / echo round trips/s. */
+ * sends as many bytes as its DLMS counterpart's request and gets back as
+ * many as the meter's answer (an 8-byte header in the request tells the
+ * echo server both), so both sides move the same bytes through the same
+ * kernel paths. Ratio = DLMS GET/s / echo round trips/s. A GET answered in
+ * several blocks (a client with a small max-receive-pdu-size) would count
+ * several DLMS round trips against one echo. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,7 @@ typedef struct job {
     bool echo;
     uint16_t port;
     size_t req_len;           /* echo: bytes per request */
+    size_t resp_len;          /* echo: bytes per answer */
     pthread_barrier_t *ready;
     volatile double *deadline;
     uint64_t ops, exchanges, bytes;
@@ -147,8 +152,12 @@ static void *echo_job(void *arg)
 {
     job_t *j = arg;
     bench_pin(1);
-    uint8_t buf[2048];
-    memset(buf, 0xA5, sizeof buf);
+    static _Thread_local uint8_t buf[65536];
+    memset(buf, 0xA5, j->req_len);
+    const uint32_t req = (uint32_t)j->req_len, resp = (uint32_t)j->resp_len;
+    const uint8_t hdr[8] = {(uint8_t)(req >> 24), (uint8_t)(req >> 16), (uint8_t)(req >> 8),
+                            (uint8_t)req, (uint8_t)(resp >> 24), (uint8_t)(resp >> 16),
+                            (uint8_t)(resp >> 8), (uint8_t)resp};
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(j->port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -162,7 +171,8 @@ static void *echo_job(void *arg)
     pthread_barrier_wait(j->ready);
     pthread_barrier_wait(j->ready);
     while (!j->failed && bench_now_s() < *j->deadline) {
-        if (write(fd, buf, j->req_len) != (ssize_t)j->req_len || read_full(fd, buf, j->req_len)) {
+        memcpy(buf, hdr, sizeof hdr);
+        if (write(fd, buf, j->req_len) != (ssize_t)j->req_len || read_full(fd, buf, j->resp_len)) {
             snprintf(j->msg, sizeof j->msg, "echo round trip failed");
             j->failed = 1;
             break;
@@ -181,7 +191,8 @@ typedef struct result {
     int failed;
 } result_t;
 
-static result_t run(int kind, bool echo, uint16_t port, size_t req_len, int clients, double seconds)
+static result_t run(int kind, bool echo, uint16_t port, size_t req_len, size_t resp_len,
+                    int clients, double seconds)
 {
     job_t *jobs = calloc((size_t)clients, sizeof *jobs);
     pthread_barrier_t ready;
@@ -189,7 +200,7 @@ static result_t run(int kind, bool echo, uint16_t port, size_t req_len, int clie
     pthread_barrier_init(&ready, NULL, (unsigned)clients + 1);
     for (int i = 0; i < clients; i++) {
         jobs[i] = (job_t){.kind = kind, .echo = echo, .port = port, .req_len = req_len,
-                          .ready = &ready, .deadline = &deadline};
+                          .resp_len = resp_len, .ready = &ready, .deadline = &deadline};
         pthread_create(&jobs[i].th, NULL, echo ? echo_job : dlms_job, &jobs[i]);
     }
     pthread_barrier_wait(&ready); /* all connected (and associated) */
@@ -216,7 +227,7 @@ static result_t run(int kind, bool echo, uint16_t port, size_t req_len, int clie
 }
 
 /* One GET of each kind: request size for the echo twin, rows and blocks. */
-static int first_look(uint16_t port, size_t req_len[K_COUNT])
+static int first_look(uint16_t port, size_t req_len[K_COUNT], size_t resp_len[K_COUNT])
 {
     pp_dc_t *c = malloc(sizeof *c);
     uint8_t *data = malloc(PP_DC_MAX_DATA);
@@ -225,7 +236,7 @@ static int first_look(uint16_t port, size_t req_len[K_COUNT])
     int rc = pp_dc_connect(c, &cfg, "127.0.0.1", port);
     rc = rc ? rc : pp_dc_associate(c);
     for (int k = 0; k < K_COUNT && rc == 0; k++) {
-        uint64_t sent = c->bytes_sent;
+        uint64_t sent = c->bytes_sent, received = c->bytes_received;
         uint32_t before = c->requests, blocks = c->blocks;
         size_t len;
         rc = dlms_get(c, k, data, PP_DC_MAX_DATA, &len);
@@ -233,14 +244,15 @@ static int first_look(uint16_t port, size_t req_len[K_COUNT])
             /* the first request: everything sent minus the GET-Next requests (15 bytes each) */
             uint32_t next = c->requests - before - 1;
             req_len[k] = (size_t)(c->bytes_sent - sent) - next * 15u;
+            resp_len[k] = (size_t)(c->bytes_received - received);
             char text[120];
             pp_dc_format_data(data, len < 100 ? len : 0, text, sizeof text);
             pp_axdr_rd_t rd;
             pp_axdr_value_t v;
             pp_axdr_rd_init(&rd, data, len);
             unsigned rows = pp_axdr_get(&rd, &v) == PP_OK && v.tag == PP_DT_ARRAY ? v.v.count : 0;
-            printf("  %-14s request %3zu B, answer %5zu B of Data in %u block(s)%s%s%s\n",
-                   KIND_NAME[k], req_len[k], len, c->blocks - blocks ? c->blocks - blocks : 1,
+            printf("  %-14s request %3zu B, answer %5zu B (%zu B of Data) in %u block(s)%s%s%s\n",
+                   KIND_NAME[k], req_len[k], resp_len[k], len, c->blocks - blocks ? c->blocks - blocks : 1,
                    k == K_PROFILE ? "" : ": ", k == K_PROFILE ? "" : text,
                    k == K_PROFILE ? "" : "");
             if (k == K_PROFILE) {
@@ -311,8 +323,8 @@ int main(int argc, char **argv)
     printf("bench_dlms: meter %s in-process (%.1f days of history in %.2f s), wrapper on "
            "127.0.0.1:%u, echo on :%u; reader association (SAP 17, LLS)\n",
            inproc_meter_number(m), days, bench_now_s() - t0, inproc_wrapper_port(m), echo.port);
-    size_t req_len[K_COUNT];
-    if (first_look(inproc_wrapper_port(m), req_len) != 0) {
+    size_t req_len[K_COUNT], resp_len[K_COUNT];
+    if (first_look(inproc_wrapper_port(m), req_len, resp_len) != 0) {
         return 1;
     }
     printf("\n%-9s %-14s %12s %12s %14s %7s\n", "clients", "GET", "echo RTT/s", "DLMS GET/s",
@@ -329,8 +341,10 @@ int main(int argc, char **argv)
              * each counts: other load on the machine hits both alike. */
             result_t e = {0}, d = {0};
             for (int r = 0; r < rounds; r++) {
-                result_t er = run(k, true, echo.port, req_len[k], counts[ci], seconds / rounds);
-                result_t dr = run(k, false, inproc_wrapper_port(m), 0, counts[ci], seconds / rounds);
+                result_t er = run(k, true, echo.port, req_len[k], resp_len[k], counts[ci],
+                                  seconds / rounds);
+                result_t dr = run(k, false, inproc_wrapper_port(m), 0, 0, counts[ci],
+                                  seconds / rounds);
                 failed |= er.failed | dr.failed;
                 e = er.ops_s > e.ops_s ? er : e;
                 d = dr.ops_s > d.ops_s ? dr : d;
@@ -342,7 +356,7 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
     }
-    printf("\nratio = DLMS GET/s over echo round trips/s (same request size, one outstanding "
+    printf("\nratio = DLMS GET/s over echo round trips/s (same request and answer sizes, one outstanding "
            "per client; best of %d slices each); target >= 0.80; lowest %.2f\n", rounds, worst);
     echo_stop(&echo);
     inproc_stop(m);

@@ -33,7 +33,13 @@
 #define PP_DLMS_SERVER_SESSIONS 72u /* connections served at once: 64 TCP + HDLC lines + optical */
 #endif
 #ifndef PP_DLMS_SERVER_PDU
-#define PP_DLMS_SERVER_PDU 1024u    /* server-max-receive-pdu-size and largest response */
+#define PP_DLMS_SERVER_PDU 1024u    /* server-max-receive-pdu-size */
+#endif
+#ifndef PP_DLMS_SERVER_SEND_PDU
+/* The largest response APDU, when the client's max-receive-pdu-size allows
+ * it (only the receive size is negotiated; the host build raises this so a
+ * day of profile fits one response). */
+#define PP_DLMS_SERVER_SEND_PDU PP_DLMS_SERVER_PDU
 #endif
 #define PP_DLMS_SEL_CAP 128u        /* selective-access parameters kept for GET-next */
 #define PP_DLMS_SET_CAP 512u        /* a value written with SET datablocks */
@@ -211,7 +217,7 @@ typedef struct pp_dlms_server {
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];
-    uint8_t plain_resp[PP_DLMS_SERVER_PDU];
+    uint8_t plain_resp[PP_DLMS_SERVER_SEND_PDU];
 } pp_dlms_server_t;
 
 /* Journal keys (PP_KEY_SECURITY_BASE range). */

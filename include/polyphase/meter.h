@@ -36,7 +36,7 @@
 #ifndef PP_METER_MAX_CONNS
 #define PP_METER_MAX_CONNS 72 /* 64 TCP wrapper clients + HDLC lines + optical */
 #endif
-#define PP_METER_MAX_APDU PP_DLMS_SERVER_PDU /* server max-receive/send PDU size */
+#define PP_METER_MAX_APDU PP_DLMS_SERVER_PDU /* requests; HDLC responses (segmented) */
 #define PP_METER_HDLC_INFO 1024     /* our HDLC max information field (tx and rx) */
 #define PP_METER_ADC_CHUNK 256      /* sample blocks pulled per task call */
 
@@ -105,6 +105,9 @@ struct pp_meter {
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
     pp_dlms_server_t dlms;   /* DLMS/COSEM server: conn[i] is session i */
+    /* Wrapper responses, built and written at once (one thread): up to the
+     * server's send size whatever the connection count. */
+    uint8_t wrapper_tx[PP_WRAPPER_HEADER_LEN + PP_DLMS_SERVER_SEND_PDU];
     pp_meter_conn_t conn[PP_METER_MAX_CONNS];
     pp_adc_block_t adc[PP_METER_ADC_CHUNK];
 };

@@ -139,14 +139,14 @@ static pp_err_t wrapper_receive(pp_meter_t *m, pp_meter_conn_t *c, const uint8_t
         data += used;
         len -= (size_t)used;
         if (got) {
-            uint8_t *resp = c->tx_apdu + PP_WRAPPER_HEADER_LEN;
+            uint8_t *resp = m->wrapper_tx + PP_WRAPPER_HEADER_LEN;
             int n = pp_meter_dlms_apdu(m, c, apdu.src, apdu.dst, apdu.data, apdu.len, resp,
-                                       PP_METER_MAX_APDU);
+                                       PP_DLMS_SERVER_SEND_PDU);
             if (n > 0) {
-                int total = pp_wrapper_encode(apdu.dst, apdu.src, resp, (size_t)n, c->tx_apdu,
-                                              sizeof c->tx_apdu);
+                int total = pp_wrapper_encode(apdu.dst, apdu.src, resp, (size_t)n, m->wrapper_tx,
+                                              sizeof m->wrapper_tx);
                 PP_TRY(total);
-                PP_TRY(m->port->stream_write(m->port->ctx, c->ch, c->id, c->tx_apdu,
+                PP_TRY(m->port->stream_write(m->port->ctx, c->ch, c->id, m->wrapper_tx,
                                              (size_t)total));
             }
         }

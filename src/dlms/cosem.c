@@ -16,12 +16,18 @@ pp_err_t pp_cosem_sink_put(pp_cosem_sink_t *k, const uint8_t *p, size_t n)
         i = drop;
         k->pos += (uint32_t)drop;
     }
-    for (; i < n; i++, k->pos++) {
-        if (k->stored == k->cap) {
-            k->overflow = true;
-            return PP_ERR_NOSPACE;
-        }
-        k->out[k->stored++] = p[i];
+    size_t room = k->cap - k->stored, take = n - i;
+    if (take > room) {
+        take = room;
+    }
+    if (take > 0) {
+        memcpy(k->out + k->stored, p + i, take);
+    }
+    k->stored += take;
+    k->pos += (uint32_t)take;
+    if (i + take < n) {
+        k->overflow = true;
+        return PP_ERR_NOSPACE;
     }
     return PP_OK;
 }

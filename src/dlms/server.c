@@ -43,7 +43,7 @@ void pp_dlms_server_close(pp_dlms_server_t *s, unsigned conn)
 /* The response size this client accepts (never more than ours or cap). */
 static size_t send_limit(const pp_dlms_conn_t *c, size_t cap)
 {
-    size_t limit = PP_DLMS_SERVER_PDU;
+    size_t limit = PP_DLMS_SERVER_SEND_PDU;
     if (c->client_max_pdu != 0 && c->client_max_pdu < limit) {
         limit = c->client_max_pdu;
     }

@@ -25,7 +25,7 @@
 #include "polyphase/wrapper.h"
 #include "polyphase/xdlms.h"
 
-#define PP_DC_MAX_APDU 2048u        /* our client-max-receive-pdu-size */
+#define PP_DC_MAX_APDU 8192u        /* our client-max-receive-pdu-size */
 #define PP_DC_MAX_DATA (256u << 10) /* a GET reassembled from blocks */
 
 typedef enum pp_dc_transport {

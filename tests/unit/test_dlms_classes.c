@@ -166,7 +166,7 @@ static void profile_streams_through_blocks(void **state)
     pp_dsh_t *h = *state;
     static uint8_t a[4096], b[4096];
     assert_int_equal(reader(h, 0, 64), 0);
-    assert_int_equal(reader(h, 1, 0), 0);
+    assert_int_equal(reader(h, 1, 1024), 0);
     unsigned na = 0, nb = 0;
     const uint64_t reads0 = h->lp.stats.slot_reads;
     int n = pp_dsh_get(h, 0, 17, 7, LP_LN, 2, NULL, a, sizeof a, &na);
