@@ -33,13 +33,7 @@
 #define PP_DLMS_SERVER_SESSIONS 72u /* connections served at once: 64 TCP + HDLC lines + optical */
 #endif
 #ifndef PP_DLMS_SERVER_PDU
-#define PP_DLMS_SERVER_PDU 1024u    /* server-max-receive-pdu-size */
-#endif
-#ifndef PP_DLMS_SERVER_SEND_PDU
-/* The largest response APDU, when the client's max-receive-pdu-size allows
- * it (only the receive size is negotiated; the host build raises this so a
- * day of profile fits one response). */
-#define PP_DLMS_SERVER_SEND_PDU PP_DLMS_SERVER_PDU
+#define PP_DLMS_SERVER_PDU 1024u    /* buffers: the largest max_pdu a server can be given */
 #endif
 #define PP_DLMS_SEL_CAP 128u        /* selective-access parameters kept for GET-next */
 #define PP_DLMS_SET_CAP 512u        /* a value written with SET datablocks */
@@ -132,6 +126,10 @@ typedef struct pp_dlms_server_config {
     uint64_t meter_number;      /* system title = flag + 40-bit big-endian number */
     uint16_t logical_device;    /* server SAP (1) */
     uint8_t challenge_len;      /* HLS StoC length, 8..64 (default 16) */
+    /* server-max-receive-pdu-size, and the largest APDU we send (whatever
+     * larger size a client proposes: clients size their buffers by it).
+     * 64..PP_DLMS_SERVER_PDU; default 1024. */
+    uint16_t max_pdu;
 } pp_dlms_server_config_t;
 
 /* Block transfer of a GET in progress. */
@@ -217,7 +215,7 @@ typedef struct pp_dlms_server {
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];
-    uint8_t plain_resp[PP_DLMS_SERVER_SEND_PDU];
+    uint8_t plain_resp[PP_DLMS_SERVER_PDU];
 } pp_dlms_server_t;
 
 /* Journal keys (PP_KEY_SECURITY_BASE range). */

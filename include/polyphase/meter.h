@@ -36,7 +36,8 @@
 #ifndef PP_METER_MAX_CONNS
 #define PP_METER_MAX_CONNS 72 /* 64 TCP wrapper clients + HDLC lines + optical */
 #endif
-#define PP_METER_MAX_APDU PP_DLMS_SERVER_PDU /* requests; HDLC responses (segmented) */
+#define PP_METER_MAX_APDU PP_DLMS_SERVER_PDU /* DLMS max PDU: requests and wrapper answers */
+#define PP_METER_HDLC_APDU 1024     /* HDLC answers (sent in segments; longer ones in blocks) */
 #define PP_METER_HDLC_INFO 1024     /* our HDLC max information field (tx and rx) */
 #define PP_METER_ADC_CHUNK 256      /* sample blocks pulled per task call */
 
@@ -72,7 +73,7 @@ typedef struct pp_meter_conn {
     pp_hdlc_link_t hdlc;
     bool optical_hdlc;       /* optical line switched to HDLC (mode E) */
     uint8_t rx_apdu[PP_METER_MAX_APDU + 16];
-    uint8_t tx_apdu[PP_METER_MAX_APDU + 16];
+    uint8_t tx_apdu[PP_METER_HDLC_APDU + 16];
     uint8_t hdlc_rx_frame[PP_HDLC_FRAME_BUF_SIZE(PP_METER_HDLC_INFO)];
     uint8_t hdlc_tx_frame[PP_HDLC_FRAME_BUF_SIZE(PP_METER_HDLC_INFO)];
 } pp_meter_conn_t;
@@ -105,9 +106,9 @@ struct pp_meter {
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
     pp_dlms_server_t dlms;   /* DLMS/COSEM server: conn[i] is session i */
-    /* Wrapper responses, built and written at once (one thread): up to the
-     * server's send size whatever the connection count. */
-    uint8_t wrapper_tx[PP_WRAPPER_HEADER_LEN + PP_DLMS_SERVER_SEND_PDU];
+    /* Wrapper answers, built and written at once (one thread), so a
+     * connection keeps no answer buffer of the full PDU size. */
+    uint8_t wrapper_tx[PP_WRAPPER_HEADER_LEN + PP_METER_MAX_APDU];
     pp_meter_conn_t conn[PP_METER_MAX_CONNS];
     pp_adc_block_t adc[PP_METER_ADC_CHUNK];
 };

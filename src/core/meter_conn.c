@@ -141,7 +141,7 @@ static pp_err_t wrapper_receive(pp_meter_t *m, pp_meter_conn_t *c, const uint8_t
         if (got) {
             uint8_t *resp = m->wrapper_tx + PP_WRAPPER_HEADER_LEN;
             int n = pp_meter_dlms_apdu(m, c, apdu.src, apdu.dst, apdu.data, apdu.len, resp,
-                                       PP_DLMS_SERVER_SEND_PDU);
+                                       PP_METER_MAX_APDU);
             if (n > 0) {
                 int total = pp_wrapper_encode(apdu.dst, apdu.src, resp, (size_t)n, m->wrapper_tx,
                                               sizeof m->wrapper_tx);

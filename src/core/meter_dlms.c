@@ -52,6 +52,7 @@ pp_err_t pp_meter_dlms_init(pp_meter_t *m)
     memcpy(cfg.flag, m->cfg.manufacturer, 3);
     cfg.meter_number = pp_meter_number_value(m->cfg.meter_number);
     cfg.logical_device = SERVER_LOGICAL_DEVICE;
+    cfg.max_pdu = PP_METER_MAX_APDU; /* 4096 on a PC: a day of load profile in one answer */
     pp_dlms_provider_t prov;
     pp_meter_dlms_provider(m, &prov);
     PP_TRY(pp_dlms_server_init(&m->dlms, m->port, &m->journal, &prov, &cfg));

@@ -231,7 +231,7 @@ static void accept(pp_dlms_server_t *s, pp_dlms_conn_t *c, aarq_ctx_t *a, uint16
     }
     pp_xdlms_initiate_resp_t ir = {.dlms_version = PP_XDLMS_DLMS_VERSION,
                                    .conformance = c->conformance,
-                                   .max_pdu = PP_DLMS_SERVER_PDU,
+                                   .max_pdu = s->cfg.max_pdu,
                                    .vaa_name = PP_XDLMS_VAA_NAME_LN};
     int n = pp_xdlms_initiate_resp_encode(&ir, a->plain, sizeof a->plain);
     if (n > 0 && a->ciphered) {
@@ -336,7 +336,7 @@ int pp_dlms_assoc_rlrq(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *re
         if (ok && pp_xdlms_initiate_req_decode(ui, n, &ir) == PP_OK) {
             pp_xdlms_initiate_resp_t ire = {.dlms_version = PP_XDLMS_DLMS_VERSION,
                                             .conformance = c->conformance,
-                                            .max_pdu = PP_DLMS_SERVER_PDU,
+                                            .max_pdu = s->cfg.max_pdu,
                                             .vaa_name = PP_XDLMS_VAA_NAME_LN};
             uint8_t body[32];
             int m = pp_xdlms_initiate_resp_encode(&ire, body, sizeof body);

@@ -147,9 +147,9 @@ static pp_err_t get(const pp_cosem_call_t *c, pp_cosem_enc_t *e, uint8_t *dar)
         const uint8_t bits[3] = {(uint8_t)(conf >> 16), (uint8_t)(conf >> 8), (uint8_t)conf};
         PP_TRY(pp_axdr_put_struct(w, 6));
         PP_TRY(pp_axdr_put_bits(w, bits, 24));
-        PP_TRY(pp_axdr_put_u16(w, PP_DLMS_SERVER_PDU));
+        PP_TRY(pp_axdr_put_u16(w, c->srv->cfg.max_pdu));
         PP_TRY(pp_axdr_put_u16(w, own && cn->client_max_pdu ? cn->client_max_pdu
-                                                            : PP_DLMS_SERVER_PDU));
+                                                            : c->srv->cfg.max_pdu));
         PP_TRY(pp_axdr_put_u8(w, PP_XDLMS_DLMS_VERSION));
         PP_TRY(pp_axdr_put_i8(w, 0));
         return pp_axdr_put_octets(w, NULL, 0);

@@ -250,7 +250,7 @@ int pp_dlms_sec_encipher(pp_dlms_server_t *s, const pp_dlms_conn_t *c, uint8_t t
     PP_VERIFY(p && p->gcm_encrypt, PP_ERR_UNSUPPORTED);
     const bool ded = is_ded(tag);
     PP_VERIFY(!ded || c->has_ded_key, PP_ERR_STATE);
-    PP_VERIFY(len <= PP_DLMS_SERVER_SEND_PDU, PP_ERR_NOSPACE);
+    PP_VERIFY(len <= PP_DLMS_SERVER_PDU, PP_ERR_NOSPACE);
     pp_axdr_wr_t wr;
     pp_axdr_wr_init(&wr, out, cap);
     const bool general = tag == PP_APDU_GENERAL_GLO_CIPHERING;

@@ -11,6 +11,7 @@ void pp_dlms_server_config_default(pp_dlms_server_config_t *cfg)
     memcpy(cfg->flag, "PPH", 3);
     cfg->logical_device = 1;
     cfg->challenge_len = 16;
+    cfg->max_pdu = 1024u < PP_DLMS_SERVER_PDU ? 1024u : PP_DLMS_SERVER_PDU;
 }
 
 pp_err_t pp_dlms_server_init(pp_dlms_server_t *s, const pp_port_t *port, pp_journal_t *journal,
@@ -18,6 +19,7 @@ pp_err_t pp_dlms_server_init(pp_dlms_server_t *s, const pp_port_t *port, pp_jour
 {
     PP_VERIFY(s && port && port->rng_fill && port->monotonic_ms && prov && cfg, PP_ERR_ARG);
     PP_VERIFY(cfg->challenge_len >= 8 && cfg->challenge_len <= PP_DLMS_CHALLENGE_MAX, PP_ERR_RANGE);
+    PP_VERIFY(cfg->max_pdu >= 64 && cfg->max_pdu <= PP_DLMS_SERVER_PDU, PP_ERR_RANGE);
     memset(s, 0, sizeof *s);
     s->port = port;
     s->journal = journal;
@@ -41,9 +43,9 @@ void pp_dlms_server_close(pp_dlms_server_t *s, unsigned conn)
 }
 
 /* The response size this client accepts (never more than ours or cap). */
-static size_t send_limit(const pp_dlms_conn_t *c, size_t cap)
+static size_t send_limit(const pp_dlms_server_t *s, const pp_dlms_conn_t *c, size_t cap)
 {
-    size_t limit = PP_DLMS_SERVER_SEND_PDU;
+    size_t limit = s->cfg.max_pdu;
     if (c->client_max_pdu != 0 && c->client_max_pdu < limit) {
         limit = c->client_max_pdu;
     }
@@ -122,7 +124,7 @@ int pp_dlms_server_apdu(pp_dlms_server_t *s, unsigned conn, uint16_t client, con
     if (req[0] == PP_APDU_RLRQ) {
         return pp_dlms_assoc_rlrq(s, c, req, len, resp, cap);
     }
-    const size_t limit = send_limit(c, cap);
+    const size_t limit = send_limit(s, c, cap);
     if (c->state == PP_DLMS_IDLE || client != c->client) {
         return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED,
                                      PP_EXC_SERVICE_OPERATION_NOT_POSSIBLE, resp, limit);

@@ -441,7 +441,7 @@ static bool hls_step(const uint8_t *req, size_t len)
 int pp_dlms_svc_request(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_t len,
                         uint8_t *out, size_t limit)
 {
-    if (len > PP_DLMS_SERVER_PDU) {
+    if (len > s->cfg.max_pdu) {
         return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_PDU_TOO_LONG,
                                      out, limit);
     }

@@ -286,7 +286,7 @@ static void ciphered_release(void **state)
     assert_true(n > 0);
     pp_xdlms_initiate_resp_t ire;
     assert_int_equal(pp_xdlms_initiate_resp_decode(plain, (size_t)n, &ire), PP_OK);
-    assert_int_equal(ire.max_pdu, PP_DLMS_SERVER_PDU);
+    assert_int_equal(ire.max_pdu, h->cfg.max_pdu);
     assert_int_equal(h->srv.conn[0].state, PP_DLMS_IDLE);
 }
 
