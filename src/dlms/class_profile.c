@@ -161,6 +161,54 @@ static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
     return PP_OK;
 }
 
+#define ARRAY_HEADER_MAX 4u /* 01 82 HH LL: up to 65,535 rows */
+
+static int count_and_encode_row(void *user, const pp_log_row_t *row)
+{
+    rows_t *r = user;
+    (void)count_row(r->k, row);
+    return encode_row(user, row);
+}
+
+/* One pass when the whole answer fits the first window: the rows go in
+ * behind room for the longest array header, counted on the way, and the
+ * header is put in front once the count is known. False (window as it
+ * was) when it does not fit or fails: the two-pass stream runs instead. */
+static bool single_pass(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
+                        const pp_clock_t *clk, pp_cosem_enc_t *e, const pp_log_select_t *sel)
+{
+    pp_cosem_sink_t *sink = e->k;
+    cont_t *k = (cont_t *)(void *)c->cont;
+    if (pp_cosem_enc_flush(e) != PP_OK || sink->skip != 0 ||
+        sink->cap - sink->stored < ARRAY_HEADER_MAX) {
+        return false;
+    }
+    const size_t s0 = sink->stored;
+    const uint32_t p0 = sink->pos;
+    sink->stored += ARRAY_HEADER_MAX;
+    sink->pos += ARRAY_HEADER_MAX;
+    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
+    int n = pp_log_read(&p->view, sel, count_and_encode_row, &r);
+    uint8_t head[ARRAY_HEADER_MAX];
+    pp_axdr_wr_t w;
+    pp_axdr_wr_init(&w, head, sizeof head);
+    if (n < 0 || r.error != PP_OK || sink->overflow || k->count > 0xFFFFu ||
+        pp_axdr_put_array(&w, k->count) != PP_OK) {
+        sink->stored = s0;
+        sink->pos = p0;
+        sink->overflow = false;
+        memset(k, 0, sizeof *k);
+        return false;
+    }
+    const size_t gap = ARRAY_HEADER_MAX - w.pos;
+    memmove(sink->out + s0 + w.pos, sink->out + s0 + ARRAY_HEADER_MAX,
+            sink->stored - s0 - ARRAY_HEADER_MAX);
+    memcpy(sink->out + s0, head, w.pos);
+    sink->stored -= gap;
+    sink->pos -= (uint32_t)gap;
+    return true;
+}
+
 static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                            const pp_clock_t *clk, pp_cosem_enc_t *e, uint8_t *dar)
 {
@@ -169,6 +217,9 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
         pp_log_select_t sel;
         PP_TRY(selection(c, p, clk, &sel, dar));
         memset(k, 0, sizeof *k);
+        if (single_pass(c, p, clk, e, &sel)) {
+            return PP_OK;
+        }
         int n = pp_log_read(&p->view, &sel, count_row, k);
         if (n < 0) {
             *dar = n == PP_ERR_RANGE ? PP_DAR_SCOPE_OF_ACCESS_VIOLATED : PP_DAR_HARDWARE_FAULT;
