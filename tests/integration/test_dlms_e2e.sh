@@ -121,4 +121,15 @@ done
 [ $wait_ok -eq 0 ] || { cat "$work"/many.*; fail "one of 64 sessions failed"; }
 [ "$(cat "$work"/many.* | grep -c ': OK 17280')" -eq 64 ] || fail "64 sessions: not all read A+"
 kill -0 "${pids[0]}" || fail "meter died"
+# Management changes the reader's password (attribute 7 of its association
+# object, write-only); the old one is refused from then on.
+probe 127.0.0.1 "$wport" --sap 1 --hls --ic-from-meter get 15 0.0.40.0.2.255 7 \
+    set 15 0.0.40.0.2.255 7 09087365637265743939 release || [ $? -eq 1 ] ||
+    fail "management sets the reader password"
+has "get 15 0.0.40.0.2.255 7: ERR 3 "                       # never readable
+has "set 15 0.0.40.0.2.255 7 09087365637265743939: OK"
+probe 127.0.0.1 "$wport" --sap 17 --password secret99 get 3 1.1.1.8.0.255 2 release ||
+    fail "reader with the new password"
+probe 127.0.0.1 "$wport" --sap 17 --password 12345678 && fail "old reader password accepted"
+has "authentication-failure"
 echo "test_dlms_e2e: PASS (public, LLS, HLS; wrapper and HDLC; 97-row range; 64 sessions)"
