@@ -124,14 +124,32 @@ typedef int (*pp_log_row_fn)(void *user, const pp_log_row_t *row);
 typedef pp_err_t (*pp_log_decode_fn)(const void *logger, int64_t time_ms, const uint8_t *payload,
                                      pp_log_cell_t *cells);
 
-/* A readable logger: its store, columns and decoder. Column 0 is the clock. */
+/* A logger kept outside a log store (the debiting logger): the reader asks
+ * it for its entries by index, 0 = oldest, in time order. */
+typedef struct pp_log_source {
+    uint32_t (*count)(void *ctx);
+    uint32_t (*capacity)(void *ctx);
+    /* Entry index: time on the logger's time scale, sequence number and the
+     * cells of all columns. PP_ERR_CORRUPT: the entry is skipped. */
+    pp_err_t (*row)(void *ctx, uint32_t index, int64_t *time_ms, uint32_t *seq,
+                    pp_log_cell_t *cells);
+} pp_log_source_t;
+
+/* A readable logger: its store, columns and decoder, or (store NULL) a
+ * source. Column 0 is the clock. */
 typedef struct pp_log_view {
     pp_logstore_t *store;
     const void *logger;            /* passed to decode */
     const pp_log_column_t *columns;
     uint8_t ncolumns;
     pp_log_decode_fn decode;
+    const pp_log_source_t *source; /* with store NULL */
+    void *source_ctx;
 } pp_log_view_t;
+
+/* Entries in use and the most the logger keeps (class 7 attributes 7, 8). */
+uint32_t pp_log_view_count(const pp_log_view_t *view);
+uint32_t pp_log_view_capacity(const pp_log_view_t *view);
 
 typedef enum pp_log_by {
     PP_LOG_BY_ALL = 0,    /* every entry, oldest first */

@@ -183,4 +183,6 @@ void pp_lp_view(pp_lp_t *lp, pp_log_view_t *view)
     view->columns = lp_columns;
     view->ncolumns = (uint8_t)(2u + lp->channels);
     view->decode = lp_decode;
+    view->source = NULL;
+    view->source_ctx = NULL;
 }

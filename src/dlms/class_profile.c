@@ -286,8 +286,8 @@ static pp_err_t get(const pp_cosem_call_t *c, pp_cosem_enc_t *e, uint8_t *dar)
     case 4: return pp_axdr_put_u32(&e->wr, p.capture_period_s);
     case 5: return pp_axdr_put_enum(&e->wr, 1); /* fifo */
     case 6: return pp_xdlms_put_capture_obj(&e->wr, &p.col[0]);
-    case 7: return pp_axdr_put_u32(&e->wr, pp_logstore_count(p.view.store));
-    default: return pp_axdr_put_u32(&e->wr, p.view.store->capacity);
+    case 7: return pp_axdr_put_u32(&e->wr, pp_log_view_count(&p.view));
+    default: return pp_axdr_put_u32(&e->wr, pp_log_view_capacity(&p.view));
     }
 }
 

@@ -291,9 +291,51 @@ static pp_err_t column_mask(const pp_log_view_t *v, const pp_log_select_t *sel, 
     return PP_OK;
 }
 
+uint32_t pp_log_view_count(const pp_log_view_t *v)
+{
+    if (v == NULL) {
+        return 0;
+    }
+    return v->store ? pp_logstore_count(v->store)
+                    : (v->source ? v->source->count(v->source_ctx) : 0);
+}
+
+uint32_t pp_log_view_capacity(const pp_log_view_t *v)
+{
+    if (v == NULL) {
+        return 0;
+    }
+    return v->store ? v->store->capacity
+                    : (v->source ? v->source->capacity(v->source_ctx) : 0);
+}
+
+/* First source entry at or after time t (count when none): entries are in
+ * time order. Unreadable entries count as later, so they are never skipped
+ * over silently in a range. */
+static pp_err_t source_lower_bound(const pp_log_view_t *v, int64_t t, uint32_t *index)
+{
+    uint32_t lo = 0, hi = pp_log_view_count(v);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2u, seq;
+        int64_t tm;
+        pp_log_cell_t cells[PP_LOG_MAX_COLUMNS];
+        pp_err_t rc = v->source->row(v->source_ctx, mid, &tm, &seq, cells);
+        if (rc != PP_OK && rc != PP_ERR_CORRUPT) {
+            return rc;
+        }
+        if (rc == PP_OK && tm < t) {
+            lo = mid + 1u;
+        } else {
+            hi = mid;
+        }
+    }
+    *index = lo;
+    return PP_OK;
+}
+
 static pp_err_t entry_span(const pp_log_view_t *v, const pp_log_select_t *sel, span_t *sp)
 {
-    uint32_t n = pp_logstore_count(v->store);
+    uint32_t n = pp_log_view_count(v);
     uint32_t from = sel->from_entry == 0 ? 1u : sel->from_entry;
     uint32_t to = sel->to_entry == 0 || sel->to_entry > n ? n : sel->to_entry;
     PP_VERIFY(sel->to_entry == 0 || from <= sel->to_entry, PP_ERR_RANGE);
@@ -318,11 +360,19 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
     if (sel->from_time > sel->to_time) {
         return PP_OK;
     }
-    PP_TRY(pp_logstore_lower_bound(v->store, sel->from_time, &a));
-    if (sel->to_time == INT64_MAX) {
-        b = pp_logstore_count(v->store);
+    if (v->store == NULL) {
+        PP_TRY(source_lower_bound(v, sel->from_time, &a));
+        b = pp_log_view_count(v);
+        if (sel->to_time != INT64_MAX) {
+            PP_TRY(source_lower_bound(v, sel->to_time + 1, &b));
+        }
     } else {
-        PP_TRY(gallop_time(v->store, sel->to_time + 1, a, &b));
+        PP_TRY(pp_logstore_lower_bound(v->store, sel->from_time, &a));
+        if (sel->to_time == INT64_MAX) {
+            b = pp_logstore_count(v->store);
+        } else {
+            PP_TRY(gallop_time(v->store, sel->to_time + 1, a, &b));
+        }
     }
     if (a < b) {
         sp->first = a;
@@ -338,12 +388,15 @@ static int emit(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_ro
     pp_log_cell_t all[PP_LOG_MAX_COLUMNS], sel[PP_LOG_MAX_COLUMNS];
     int64_t t;
     uint32_t seq;
-    int rc = pp_logstore_get(v->store, index, &t, &seq, payload);
+    int rc = v->store ? pp_logstore_get(v->store, index, &t, &seq, payload)
+                      : v->source->row(v->source_ctx, index, &t, &seq, all);
     if (rc == PP_ERR_CORRUPT) {
         return 0; /* skipped */
     }
     PP_TRY(rc);
-    PP_TRY(v->decode(v->logger, t, payload, all));
+    if (v->store) {
+        PP_TRY(v->decode(v->logger, t, payload, all));
+    }
     uint8_t k = 0;
     for (uint8_t c = 0; c < v->ncolumns; c++) {
         if (mask & (1u << c)) {
@@ -359,7 +412,10 @@ static int emit(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_ro
 
 int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
 {
-    PP_VERIFY(v != NULL && v->store != NULL && v->decode != NULL && sel != NULL && fn != NULL,
+    PP_VERIFY(v != NULL && sel != NULL && fn != NULL, PP_ERR_ARG);
+    PP_VERIFY(v->store != NULL ? v->decode != NULL
+                               : (v->source != NULL && v->source->count && v->source->capacity &&
+                                  v->source->row),
               PP_ERR_ARG);
     PP_VERIFY(v->ncolumns > 0 && v->ncolumns <= PP_LOG_MAX_COLUMNS, PP_ERR_ARG);
     uint32_t mask;
@@ -372,8 +428,8 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
     } else {
         PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
         sp.first = 0;
-        sp.last = pp_logstore_count(v->store) - 1u; /* wraps to empty when 0 */
-        if (pp_logstore_count(v->store) == 0) {
+        sp.last = pp_log_view_count(v) - 1u; /* wraps to empty when 0 */
+        if (pp_log_view_count(v) == 0) {
             sp.first = 1;
             sp.last = 0;
         }

@@ -68,8 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pp_logstore_count(&ls) > cap) {
         abort();
     }
-    pp_log_view_t v = {&ls, NULL, (const pp_log_column_t[2]){{"t", PP_LOG_TIME}, {"b", PP_LOG_U8}},
-                       2, decode};
+    pp_log_view_t v = {.store = &ls,
+                       .columns = (const pp_log_column_t[2]){{"t", PP_LOG_TIME}, {"b", PP_LOG_U8}},
+                       .ncolumns = 2, .decode = decode};
     uint32_t cells = 0;
     pp_log_select_t s;
     memset(&s, 0, sizeof(s));

@@ -238,7 +238,7 @@ static void test_reader(void **state)
     (void)state;
     pp_logstore_t ls;
     assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 20, 2, TAG), PP_OK);
-    pp_log_view_t v = {&ls, NULL, cols, 3, decode};
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 3, .decode = decode};
     rows_t r;
     pp_log_select_t s;
 
@@ -354,7 +354,7 @@ static void test_rotten_slot(void **state)
         append_k(&ls, k);
     }
     fake.nvm[5 * 18 + 13] ^= 0x40; /* payload of entry 6 */
-    pp_log_view_t v = {&ls, NULL, cols, 3, decode};
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 3, .decode = decode};
     pp_log_select_t s = {.by = PP_LOG_BY_RANGE, .from_time = 5000, .to_time = 8000};
     rows_t r;
     memset(&r, 0, sizeof(r));
@@ -378,7 +378,7 @@ static void test_range_vs_scan(void **state)
         uint8_t p[2] = {(uint8_t)k, 0};
         assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / 3), p), PP_OK);
     }
-    pp_log_view_t v = {&ls, NULL, cols, 2, decode};
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             fake.nvm[((40u - 1u) % 60u) * 18u + 12u] ^= 1; /* entry 40 rots */
@@ -424,7 +424,7 @@ static void test_range_cost(void **state)
     for (uint32_t k = 1; k <= 5000; k++) {
         append_k(&ls, k);
     }
-    pp_log_view_t v = {&ls, NULL, cols, 2, decode};
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
     pp_log_select_t s = {.by = PP_LOG_BY_RANGE, .from_time = 3000000, .to_time = 3003000};
     rows_t r;
     memset(&r, 0, sizeof(r));
