@@ -40,6 +40,7 @@
 #define PP_METER_HDLC_APDU 1024     /* HDLC answers (sent in segments; longer ones in blocks) */
 #define PP_METER_HDLC_INFO 1024     /* our HDLC max information field (tx and rx) */
 #define PP_METER_ADC_CHUNK 256      /* sample blocks pulled per task call */
+#define PP_METER_DEBIT_COLUMNS 24   /* debiting logger columns (clock + registers) */
 
 typedef struct pp_meter_config {
     char meter_number[14];   /* 1..13 digits */
@@ -106,6 +107,10 @@ struct pp_meter {
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
     pp_dlms_server_t dlms;   /* DLMS/COSEM server: conn[i] is session i */
+    /* The debiting logger's columns for this order code (meter_debiting_log.c). */
+    pp_log_column_t debit_cols[PP_METER_DEBIT_COLUMNS];
+    uint8_t debit_def[PP_METER_DEBIT_COLUMNS];
+    uint8_t debit_ncols;
     /* Wrapper answers, built and written at once (one thread), so a
      * connection keeps no answer buffer of the full PDU size. */
     uint8_t wrapper_tx[PP_WRAPPER_HEADER_LEN + PP_METER_MAX_APDU];

@@ -79,6 +79,7 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     pp_app_clock_t clock = {.ctx = m, .local = app_local_time};
     PP_TRY(pp_app_init(&m->app, port, &m->journal, &clock, &ac));
     PP_TRY(pp_meter_logs_init(m));
+    pp_meter_debiting_log_init(m);
     PP_TRY(pp_meter_optical_init(m));
     PP_TRY(pp_meter_dlms_init(m));
     m->last_task_ms = port->monotonic_ms(port->ctx);

@@ -208,6 +208,20 @@ static pp_err_t event_log(pp_meter_t *m, pp_quantity_t q, pp_dlms_profile_t *p)
     return PP_ERR_NOT_FOUND;
 }
 
+static pp_err_t debiting_logger(pp_meter_t *m, pp_dlms_profile_t *p)
+{
+    pp_meter_debiting_log_view(m, &p->view);
+    const int8_t shift = pp_app_energy_scaler(&m->app);
+    for (uint8_t c = 1; c < p->view.ncolumns; c++) {
+        bool energy;
+        const pp_quantity_t q = pp_meter_debiting_log_column(m, c, &energy);
+        p->divide_pow10[p->ncols] = energy ? shift : 0;
+        capture_object(p, q);
+    }
+    p->capture_period_s = 0; /* asynchronous: at each debiting stop */
+    return PP_OK;
+}
+
 static pp_err_t profile(void *ctx, pp_quantity_t q, pp_dlms_profile_t *out)
 {
     pp_meter_t *m = ctx;
@@ -218,6 +232,7 @@ static pp_err_t profile(void *ctx, pp_quantity_t q, pp_dlms_profile_t *out)
     switch (q) {
     case PP_Q_LOAD_PROFILE: rc = load_profile(m, out); break;
     case PP_Q_ANALYSIS_LOGGER: rc = analysis_logger(m, out); break;
+    case PP_Q_DEBITING_LOGGER: rc = debiting_logger(m, out); break;
     default: rc = event_log(m, q, out); break;
     }
     return rc;

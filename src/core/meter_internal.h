@@ -25,6 +25,11 @@ void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p);
 /* Clock settings changed over DLMS: persisted; applied again at start. */
 pp_err_t pp_meter_clock_save(pp_meter_t *m);
 pp_err_t pp_meter_clock_load(pp_meter_t *m);
+/* The debiting logger 1.1.98.1.0.255: columns chosen once by the order
+ * code, a view for the profile reader, and what a column captures. */
+void pp_meter_debiting_log_init(pp_meter_t *m);
+void pp_meter_debiting_log_view(pp_meter_t *m, pp_log_view_t *view);
+pp_quantity_t pp_meter_debiting_log_column(const pp_meter_t *m, uint8_t column, bool *energy);
 /* The meter number (decimal digits) as an integer. */
 uint64_t pp_meter_number_value(const char *digits);
 

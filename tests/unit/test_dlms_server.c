@@ -394,6 +394,45 @@ static void demand_register_class_5(void **state)
     rig_free(r);
 }
 
+/* A debiting stop at 02:00 UTC after one hour at 5.4 kW: the debiting
+ * logger holds one row: the stop's time in standard time (03:00 CET,
+ * 07 EA 01 01 04 03 00 00 00 FF C4 00), then A+ in register units (540 x
+ * 10 Wh = 00 00 02 1C), as its capture objects say (clock first, A+ next). */
+static void debiting_logger_row(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    uint8_t req[32];
+    assert_int_equal(pp_app_debiting_stop(&r->m->app, r->port.rtc_ms, PP_BILLING_COMMAND), PP_OK);
+    assert_true(associate_reader(r, "12345678", 0xFFFF) > 0);
+    const uint8_t logger[6] = {1, 1, 98, 1, 0, 255};
+    int n = ask(r, 17, req, get_req(req, 7, logger, 2));
+    const uint8_t head[] = {0xC4, 0x01, 0xC1, 0x00, 0x01, 0x01, 0x02};
+    assert_true(n > (int)sizeof head + 21);
+    assert_memory_equal(r->resp, head, sizeof head);
+    const uint8_t ncols = r->resp[7];
+    assert_int_equal(ncols, r->m->debit_ncols);
+    const uint8_t cells[] = {0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x03, 0x00, 0x00, 0x00,
+                             0xFF, 0xC4, 0x00, 0x06, 0x00, 0x00, 0x02, 0x1C};
+    assert_memory_equal(r->resp + 8, cells, sizeof cells);
+    /* capture objects: array of ncols, the first the clock {8, 0.1.1.0.0.255, 2, 0},
+     * the second A+ {3, 1.1.1.8.0.255, 2, 0} */
+    n = ask(r, 17, req, get_req(req, 7, logger, 3));
+    const uint8_t caps[] = {0x02, 0x04, 0x12, 0x00, 0x08, 0x09, 0x06, 0, 1, 1, 0, 0, 255, 0x0F,
+                            0x02, 0x12, 0x00, 0x00, 0x02, 0x04, 0x12, 0x00, 0x03, 0x09, 0x06,
+                            1, 1, 1, 8, 0, 255, 0x0F, 0x02, 0x12, 0x00, 0x00};
+    assert_int_equal(r->resp[3], 0x00);
+    assert_int_equal(r->resp[4], 0x01);
+    assert_int_equal(r->resp[5], ncols);
+    assert_memory_equal(r->resp + 6, caps, sizeof caps);
+    /* entries_in_use 1 */
+    n = ask(r, 17, req, get_req(req, 7, logger, 7));
+    const uint8_t one[] = {0xC4, 0x01, 0xC1, 0x00, 0x06, 0x00, 0x00, 0x00, 0x01};
+    assert_int_equal(n, sizeof one);
+    assert_memory_equal(r->resp, one, sizeof one);
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +448,7 @@ int main(void)
         cmocka_unit_test(lockout_is_logged),
         cmocka_unit_test(invocation_counters_carry_over),
         cmocka_unit_test(demand_register_class_5),
+        cmocka_unit_test(debiting_logger_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
