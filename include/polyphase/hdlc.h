@@ -117,6 +117,11 @@ int pp_hdlc_frame_encode(const pp_hdlc_frame_t *f, uint8_t *out, size_t cap);
  * format type 3, frame length differs from len - 2, address of 3 or more
  * than 4 bytes, missing flags; PP_ERR_CRC: HCS or FCS wrong. */
 pp_err_t pp_hdlc_frame_decode(const uint8_t *buf, size_t len, pp_hdlc_frame_t *f);
+/* One line for traces: "I N(S)=0 N(R)=1 P/F 16->1/5694 info 21 B | 7E A0 ..."
+ * (type, sequence numbers, poll/final, segmentation, source -> destination,
+ * information length, then the bytes). Never fails on garbage; returns the
+ * text length (truncated to cap-1, NUL-terminated when cap > 0). */
+int pp_hdlc_frame_describe(const uint8_t *frame, size_t len, char *out, size_t cap);
 /* Decodes only format, addresses and control (checking the HCS when the
  * frame has info) from the first len bytes of a frame (opening flag
  * included), e.g. of an oversize frame. info_len comes from the frame length;
@@ -259,6 +264,9 @@ typedef struct pp_hdlc_link_callbacks {
     pp_err_t (*output)(void *user, const uint8_t *frame, size_t len);
     /* Optional (NULL): link state changes for the upper layer. */
     void (*event)(void *user, pp_hdlc_event_t ev);
+    /* Optional (NULL): every complete frame received, flags included and
+     * before any check (traces). */
+    void (*received)(void *user, const uint8_t *frame, size_t len);
 } pp_hdlc_link_callbacks_t;
 
 /* Caller-owned storage; sizes as noted. */

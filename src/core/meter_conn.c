@@ -16,11 +16,50 @@ pp_meter_conn_t *pp_meter_conn_find(pp_meter_t *m, pp_channel_t ch, unsigned id)
     return NULL;
 }
 
+#define TRACE_LINE 400u
+
+/* --trace: "<- conn 3: I N(S)=0 N(R)=0 P/F 16->1/5694 info 21 B | 7E A0 ..." */
+static void trace_frame(pp_meter_conn_t *c, const char *dir, const uint8_t *frame, size_t len)
+{
+    pp_meter_t *m = c->meter;
+    if (!m->cfg.trace || !m->port->log) {
+        return;
+    }
+    char line[TRACE_LINE];
+    size_t n = 0;
+    for (const char *s = dir; *s; s++) {
+        line[n++] = *s;
+    }
+    for (const char *s = " conn "; *s; s++) {
+        line[n++] = *s;
+    }
+    unsigned v = (unsigned)(c - m->conn);
+    char d[4];
+    int k = 0;
+    do {
+        d[k++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v && k < 4);
+    while (k > 0) {
+        line[n++] = d[--k];
+    }
+    line[n++] = ':';
+    line[n++] = ' ';
+    (void)pp_hdlc_frame_describe(frame, len, line + n, sizeof line - n);
+    m->port->log(m->port->ctx, PP_LOG_TRACE, "hdlc", line);
+}
+
 static pp_err_t hdlc_output(void *user, const uint8_t *frame, size_t len)
 {
     pp_meter_conn_t *c = user;
     const pp_port_t *port = c->meter->port;
+    trace_frame(c, "->", frame, len);
     return port->stream_write(port->ctx, c->ch, c->id, frame, len);
+}
+
+static void hdlc_received(void *user, const uint8_t *frame, size_t len)
+{
+    trace_frame(user, "<-", frame, len);
 }
 
 static int hdlc_deliver(void *user, const pp_hdlc_sdu_t *sdu, uint8_t *resp, size_t cap)
@@ -71,6 +110,7 @@ static pp_err_t start_hdlc(pp_meter_t *m, pp_meter_conn_t *c, bool serial)
         .rx_sdu = c->rx_apdu, .rx_sdu_cap = sizeof c->rx_apdu,
         .tx_sdu = c->tx_apdu, .tx_sdu_cap = sizeof c->tx_apdu};
     pp_hdlc_link_callbacks_t cb = {.deliver = hdlc_deliver, .output = hdlc_output,
+                                   .received = hdlc_received,
                                    .event = hdlc_event};
     return pp_hdlc_link_init(&c->hdlc, &cfg, &buf, &cb, c);
 }

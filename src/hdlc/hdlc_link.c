@@ -498,6 +498,9 @@ static void on_frame(pp_hdlc_link_t *l, const pp_hdlc_frame_t *f, uint64_t now_m
 static void on_rx(pp_hdlc_link_t *l, const pp_hdlc_rx_t *rx, uint64_t now_ms, reply_ctx_t *r)
 {
     pp_hdlc_frame_t f;
+    if (l->cb.received) {
+        l->cb.received(l->user, rx->frame, rx->len);
+    }
     if (!rx->fcs_ok) {
         l->stats.bad_crc++;
         return;

@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.server_lower = 32;
     pp_hdlc_link_buffers_t b = {z->rxf, sizeof z->rxf, z->txf, sizeof z->txf,
                                 z->rxs, sizeof z->rxs, z->txs, sizeof z->txs};
-    pp_hdlc_link_callbacks_t cb = {fz_deliver, fz_output, NULL};
+    pp_hdlc_link_callbacks_t cb = {.deliver = fz_deliver, .output = fz_output};
     if (pp_hdlc_link_init(&z->link, &cfg, &b, &cb, z) != PP_OK) {
         abort();
     }

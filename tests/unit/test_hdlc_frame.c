@@ -452,6 +452,32 @@ static void framer_reports_bad_fcs(void **state)
     assert_true(fr.dropped >= 1);
 }
 
+/* Trace lines: the widely published SNRM of client 16 to server 1
+ * (7E A0 07 03 21 93 0F 01 7E; 0x21 = 16 << 1 | 1, 0x03 = 1 << 1 | 1,
+ * control 0x93 = SNRM with P) and an I frame built here with
+ * N(S) = 2, N(R) = 3, P, 4 info bytes; garbage never crashes. */
+static void describe_for_traces(void **state)
+{
+    (void)state;
+    char text[160];
+    static const uint8_t snrm[] = {0x7E, 0xA0, 0x07, 0x03, 0x21, 0x93, 0x0F, 0x01, 0x7E};
+    pp_hdlc_frame_describe(snrm, sizeof snrm, text, sizeof text);
+    assert_string_equal(text, "SNRM P/F 16->1 | 7E A0 07 03 21 93 0F 01 7E");
+    uint8_t frame[64];
+    const uint8_t info[4] = {0xE6, 0xE6, 0x00, 0x60};
+    pp_hdlc_frame_t f = {.dst = {.upper = 1, .lower = 5694, .len = 4}, .src = {.upper = 16, .len = 1},
+                         .control = pp_hdlc_control_i(2, 3, true), .info = info, .info_len = 4};
+    int n = pp_hdlc_frame_encode(&f, frame, sizeof frame);
+    assert_true(n > 0);
+    int len = pp_hdlc_frame_describe(frame, (size_t)n, text, sizeof text);
+    assert_int_equal(len, (int)strlen(text));
+    assert_non_null(strstr(text, "I N(S)=2 N(R)=3 P/F 16->1/5694 info 4 B | 7E A0"));
+    pp_hdlc_frame_describe(snrm, 5, text, sizeof text); /* cut short */
+    assert_string_equal(text, "malformed frame | 7E A0 07 03 21");
+    pp_hdlc_frame_describe(snrm, sizeof snrm, text, 12); /* truncated, terminated */
+    assert_int_equal(strlen(text), 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +492,7 @@ int main(void)
         cmocka_unit_test(framer_stream_with_shared_flags_and_garbage),
         cmocka_unit_test(framer_oversize_and_timeout),
         cmocka_unit_test(framer_reports_bad_fcs),
+        cmocka_unit_test(describe_for_traces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

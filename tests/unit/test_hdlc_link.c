@@ -74,7 +74,7 @@ static harness_t *setup_with(const pp_hdlc_link_config_t *cfg)
     assert_non_null(h);
     pp_hdlc_link_buffers_t b = {h->rxf, sizeof h->rxf, h->txf, sizeof h->txf,
                                 h->rxs, sizeof h->rxs, h->txs, sizeof h->txs};
-    pp_hdlc_link_callbacks_t cb = {on_deliver, on_output, on_event};
+    pp_hdlc_link_callbacks_t cb = {.deliver = on_deliver, .output = on_output, .event = on_event};
     assert_int_equal(pp_hdlc_link_init(&h->link, cfg, &b, &cb, h), PP_OK);
     h->server = (pp_hdlc_addr_t){.upper = cfg->server_upper, .lower = cfg->server_lower, .len = 2};
     h->client = 16;
@@ -492,7 +492,7 @@ static void oversize_frame_rejected_with_y(void **state)
     harness_t *h = calloc(1, sizeof *h);
     pp_hdlc_link_buffers_t b = {h->rxf, PP_HDLC_FRAME_BUF_SIZE(128), h->txf, sizeof h->txf,
                                 h->rxs, sizeof h->rxs, h->txs, sizeof h->txs};
-    pp_hdlc_link_callbacks_t cb = {on_deliver, on_output, on_event};
+    pp_hdlc_link_callbacks_t cb = {.deliver = on_deliver, .output = on_output, .event = on_event};
     assert_int_equal(pp_hdlc_link_init(&h->link, &cfg, &b, &cb, h), PP_OK);
     h->server = (pp_hdlc_addr_t){.upper = 1, .lower = 32, .len = 2};
     h->client = 16;
@@ -681,7 +681,7 @@ static void config_checked(void **state)
     harness_t *h = calloc(1, sizeof *h);
     pp_hdlc_link_buffers_t b = {h->rxf, sizeof h->rxf, h->txf, sizeof h->txf,
                                 h->rxs, sizeof h->rxs, h->txs, sizeof h->txs};
-    pp_hdlc_link_callbacks_t cb = {on_deliver, on_output, on_event};
+    pp_hdlc_link_callbacks_t cb = {.deliver = on_deliver, .output = on_output, .event = on_event};
     cfg.max_info_rx = 2031;
     assert_int_equal(pp_hdlc_link_init(&h->link, &cfg, &b, &cb, h), PP_ERR_ARG);
     pp_hdlc_link_config_default(&cfg);

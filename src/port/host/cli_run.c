@@ -36,7 +36,7 @@ static void usage(FILE *out)
             "  --duration S      stop after S seconds of meter time\n"
             "  --port-offset N   add N to every TCP port (several meters on one machine)\n"
             "  --no-pty          no pseudo-terminals\n"
-            "  --trace           log every DLMS APDU (hex and a decoded summary) to stderr\n"
+            "  --trace           log every HDLC frame and DLMS APDU (decoded, then hex) to stderr\n"
             "  --live / --no-live  the one-line live reading (default: on a terminal)\n",
             pp_scenario_names());
 }
