@@ -87,6 +87,8 @@ extern const pp_cosem_class_t pp_cosem_class_ext_register;/* 4 */
 extern const pp_cosem_class_t pp_cosem_class_demand;      /* 5 */
 extern const pp_cosem_class_t pp_cosem_class_profile;     /* 7 */
 extern const pp_cosem_class_t pp_cosem_class_clock;       /* 8 */
+extern const pp_cosem_class_t pp_cosem_class_special_days;/* 11 */
+extern const pp_cosem_class_t pp_cosem_class_calendar;    /* 20 */
 extern const pp_cosem_class_t pp_cosem_class_assoc_ln;    /* 15 */
 extern const pp_cosem_class_t pp_cosem_class_sap;         /* 17 */
 extern const pp_cosem_class_t pp_cosem_class_hdlc_setup;  /* 23 */

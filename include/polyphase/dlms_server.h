@@ -26,6 +26,7 @@
 #include "polyphase/logstore.h"
 #include "polyphase/objects.h"
 #include "polyphase/port.h"
+#include "polyphase/tariff.h"
 #include "polyphase/value.h"
 #include "polyphase/xdlms.h"
 
@@ -119,6 +120,19 @@ typedef struct pp_dlms_provider {
     void (*on_security_event)(void *ctx, uint16_t code, uint16_t client_sap);
     /* Communication settings for classes 23 and 41. */
     void (*comm_info)(void *ctx, pp_dlms_comm_info_t *out);
+    /* Class 20 activity calendar: the active or the passive calendar (and
+     * the passive one's activation time, INT64_MAX: not specified); NULL
+     * when the meter has no tariff table. */
+    const pp_calendar_t *(*calendar)(void *ctx, bool passive, int64_t *activate_utc_ms);
+    /* A new passive calendar and activation time (attributes 6..10), not
+     * yet checked for consistency: that happens at activation. Returns a
+     * data-access-result. */
+    uint8_t (*calendar_write)(void *ctx, const pp_calendar_t *passive, int64_t activate_utc_ms);
+    /* Method 1 activate_passive_calendar; returns an action-result. */
+    uint8_t (*calendar_activate)(void *ctx);
+    /* Class 11 special days table; NULL when the meter has none. */
+    const pp_special_days_t *(*special_days)(void *ctx);
+    uint8_t (*special_days_write)(void *ctx, const pp_special_days_t *s);
 } pp_dlms_provider_t;
 
 typedef struct pp_dlms_server_config {

@@ -111,6 +111,11 @@ struct pp_meter {
     pp_log_column_t debit_cols[PP_METER_DEBIT_COLUMNS];
     uint8_t debit_def[PP_METER_DEBIT_COLUMNS];
     uint8_t debit_ncols;
+    /* The passive activity calendar as DLMS clients write it (meter_dlms_calendar.c). */
+    pp_calendar_t cal_stage;
+    int64_t cal_stage_at;    /* activation time, INT64_MAX: by the method only */
+    bool cal_staged;         /* cal_stage holds what clients see */
+    bool cal_in_tariff;      /* ... and the tariff module has it (consistent) */
     /* Wrapper answers, built and written at once (one thread), so a
      * connection keeps no answer buffer of the full PDU size. */
     uint8_t wrapper_tx[PP_WRAPPER_HEADER_LEN + PP_METER_MAX_APDU];

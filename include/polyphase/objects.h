@@ -37,7 +37,8 @@ enum pp_feature {
     PP_FEAT_REACTIVE = 1u << 1,    /* X9 A+/A-/R+/R- */
     PP_FEAT_BREAKER = 1u << 2,     /* X10 dual or standard breaker */
     PP_FEAT_PULSE_INPUT = 1u << 3, /* Z3 has a pulse input */
-    PP_FEAT_OPTICAL_21 = 1u << 4   /* Z18 not disabled */
+    PP_FEAT_OPTICAL_21 = 1u << 4,  /* Z18 not disabled */
+    PP_FEAT_TARIFF_TABLE = 1u << 5 /* Z13 tariff table (activity calendar) */
 };
 
 /* The meter's own scaler for energy registers follows the display decimals

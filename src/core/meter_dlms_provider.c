@@ -71,10 +71,7 @@ static pp_err_t get(void *ctx, pp_quantity_t q, uint8_t attr, pp_value_t *out, u
     return PP_ERR_NOT_FOUND; /* e.g. class 4 status: the meter keeps none */
 }
 
-/* Setting ids in the configuration-changed event (v1). */
-enum { PP_SETTING_POWER_THRESHOLD = 1, PP_SETTING_CLOCK = 2 };
-
-static void config_changed(pp_meter_t *m, int64_t setting)
+void pp_meter_config_changed(pp_meter_t *m, int64_t setting)
 {
     int64_t now = 0;
     (void)m->port->rtc_get(m->port->ctx, &now);
@@ -94,7 +91,7 @@ static uint8_t set(void *ctx, pp_quantity_t q, uint8_t attr, const pp_value_t *v
         if (pp_app_set_power_threshold(&m->app, (uint32_t)v->v.u) != PP_OK) {
             return PP_DAR_HARDWARE_FAULT;
         }
-        config_changed(m, PP_SETTING_POWER_THRESHOLD);
+        pp_meter_config_changed(m, PP_SETTING_POWER_THRESHOLD);
         return PP_DAR_SUCCESS;
     }
     return PP_DAR_READ_WRITE_DENIED;
@@ -129,7 +126,7 @@ static void clock_changed(void *ctx, uint8_t attr, uint8_t method, const pp_cloc
         return;
     }
     (void)pp_meter_clock_save(m); /* time zone or DST settings */
-    config_changed(m, PP_SETTING_CLOCK);
+    pp_meter_config_changed(m, PP_SETTING_CLOCK);
     if (attr == 8) {
         int64_t now = 0;
         (void)m->port->rtc_get(m->port->ctx, &now);
@@ -274,5 +271,10 @@ void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p)
     *p = (pp_dlms_provider_t){.ctx = m, .features = features, .energy_scaler = energy_scaler,
                               .get = get, .set = set, .action = action, .clock = clock_of,
                               .clock_changed = clock_changed, .profile = profile,
-                              .on_security_event = security_event, .comm_info = comm_info};
+                              .on_security_event = security_event, .comm_info = comm_info,
+                              .calendar = pp_meter_calendar,
+                              .calendar_write = pp_meter_calendar_write,
+                              .calendar_activate = pp_meter_calendar_activate,
+                              .special_days = pp_meter_special_days,
+                              .special_days_write = pp_meter_special_days_write};
 }

@@ -30,6 +30,20 @@ pp_err_t pp_meter_clock_load(pp_meter_t *m);
 void pp_meter_debiting_log_init(pp_meter_t *m);
 void pp_meter_debiting_log_view(pp_meter_t *m, pp_log_view_t *view);
 pp_quantity_t pp_meter_debiting_log_column(const pp_meter_t *m, uint8_t column, bool *energy);
+/* Tariff tables over DLMS (classes 20 and 11): provider hooks. */
+const pp_calendar_t *pp_meter_calendar(void *ctx, bool passive, int64_t *activate_utc_ms);
+uint8_t pp_meter_calendar_write(void *ctx, const pp_calendar_t *passive, int64_t activate_utc_ms);
+uint8_t pp_meter_calendar_activate(void *ctx);
+const pp_special_days_t *pp_meter_special_days(void *ctx);
+uint8_t pp_meter_special_days_write(void *ctx, const pp_special_days_t *s);
+/* A setting changed over DLMS: the configuration-changed event (v1 = id). */
+enum {
+    PP_SETTING_POWER_THRESHOLD = 1,
+    PP_SETTING_CLOCK = 2,
+    PP_SETTING_CALENDAR = 3,
+    PP_SETTING_SPECIAL_DAYS = 4
+};
+void pp_meter_config_changed(pp_meter_t *m, int64_t setting);
 /* The meter number (decimal digits) as an integer. */
 uint64_t pp_meter_number_value(const char *digits);
 

@@ -722,7 +722,9 @@ pp_err_t pp_ordercode_check(const pp_type_code_t *tc, const pp_sw_code_t *sc,
                             (features->reactive_registers ? PP_FEAT_REACTIVE : 0u) |
                             (features->disconnect_control ? PP_FEAT_BREAKER : 0u) |
                             (features->pulse_input ? PP_FEAT_PULSE_INPUT : 0u) |
-                            (features->optical_21 ? PP_FEAT_OPTICAL_21 : 0u);
+                            (features->optical_21 ? PP_FEAT_OPTICAL_21 : 0u) |
+                            (features->tariff_source == PP_OC_TARIFF_TABLE ? PP_FEAT_TARIFF_TABLE
+                                                                           : 0u);
     }
     return PP_OK;
 }

@@ -54,8 +54,10 @@ const pp_cosem_class_t *pp_cosem_class_find(uint16_t class_id)
     case 5: return &pp_cosem_class_demand;
     case 7: return &pp_cosem_class_profile;
     case 8: return &pp_cosem_class_clock;
+    case 11: return &pp_cosem_class_special_days;
     case 15: return &pp_cosem_class_assoc_ln;
     case 17: return &pp_cosem_class_sap;
+    case 20: return &pp_cosem_class_calendar;
     case 23: return &pp_cosem_class_hdlc_setup;
     case 41: return &pp_cosem_class_tcp_udp;
     case 64: return &pp_cosem_class_security;

@@ -121,6 +121,43 @@ done
 [ $wait_ok -eq 0 ] || { cat "$work"/many.*; fail "one of 64 sessions failed"; }
 [ "$(cat "$work"/many.* | grep -c ': OK 17280')" -eq 64 ] || fail "64 sessions: not all read A+"
 kill -0 "${pids[0]}" || fail "meter died"
+# Tariff tables (class 20, 0.0.13.0.0.255): management writes a passive
+# calendar attribute by attribute (hand-built A-XDR: one day profile, id 1,
+# T3 from 00:00 via the tariff script table 0.0.10.0.100.255; week "W" all
+# id 1; season "S" from 1 January every year; name "NEW"), a client cannot
+# activate an inconsistent one, then activates it: the current tariff
+# becomes 3. Special days (class 11): insert 25 December of every year
+# as entry 9 (the configured holidays stay).
+CAL=0.0.13.0.0.255
+DAYS=01010202110101010203090400000000090600000A0064FF120003
+WEEKS=010102080901571101110111011101110111011101
+SEASONS=01010203090153090CFFFF0101FF000000FF8000FF090157
+BAD_SEASONS=01010203090153090CFFFF0101FF000000FF8000FF090158   # week "X": none
+XMAS=02031200090905FFFF0C19FF1101                               # {9, *-12-25, day 1}
+probe 127.0.0.1 "$wport" --sap 1 --hls --ic-from-meter get 20 $CAL 2 \
+    set 20 $CAL 9 $DAYS set 20 $CAL 8 $WEEKS set 20 $CAL 7 $BAD_SEASONS action 20 $CAL 1 0F00 \
+    set 20 $CAL 7 $SEASONS set 20 $CAL 6 09034E4557 action 20 $CAL 1 0F00 get 20 $CAL 2 \
+    action 11 0.0.11.0.0.255 1 $XMAS release || [ $? -eq 1 ] ||
+    fail "management writes the tariff table"
+has "set 20 $CAL 7 $BAD_SEASONS: OK"           # kept as written ...
+grep -q "^action 20 $CAL 1 0F00: ERR 250" "$work/out" || fail "inconsistent calendar activated"
+has "set 20 $CAL 6 09034E4557: OK"
+has "get 20 $CAL 2: OK 0x4E4557"
+has "action 11 0.0.11.0.0.255 1 $XMAS: OK"
+for i in $(seq 20); do   # the tariff follows at the next second the meter measures
+  probe 127.0.0.1 "$wport" --sap 17 --password 12345678 get 1 0.1.96.14.0.255 2 release || true
+  grep -q "0.1.96.14.0.255 2: OK 3" "$work/out" && break
+  sleep 0.5
+done
+probe 127.0.0.1 "$wport" --sap 17 --password 12345678 get 1 0.1.96.14.0.255 2 get 20 $CAL 5 \
+    get 11 0.0.11.0.0.255 2 set 20 $CAL 6 09034E4557 release || [ $? -eq 1 ] ||
+    fail "reader reads the tariff table"
+has "get 1 0.1.96.14.0.255 2: OK 3"
+has "get 20 $CAL 5: OK [{1, [{0x00000000, 0x00000A0064FF, 3}]}]"
+grep -q "^get 11 0.0.11.0.0.255 2: OK \[{0, .*, {9, 0xFFFF0C19FF, 1}\]$" "$work/out" ||
+    fail "special day inserted after the configured ones"
+has "set 20 $CAL 6 09034E4557: ERR 3 "
+
 # Management changes the reader's password (attribute 7 of its association
 # object, write-only); the old one is refused from then on.
 probe 127.0.0.1 "$wport" --sap 1 --hls --ic-from-meter get 15 0.0.40.0.2.255 7 \

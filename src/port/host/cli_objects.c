@@ -29,11 +29,12 @@ static void rights(pp_access_t a, char *out)
 
 static void features(uint16_t f, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s%s%s%s%s", f ? "" : "all",
+    snprintf(out, cap, "%s%s%s%s%s%s", f ? "" : "all",
              f & PP_FEAT_EXPORT ? "export (X9 2/4) " : "",
              f & PP_FEAT_REACTIVE ? "reactive (X9 4) " : "",
              f & PP_FEAT_BREAKER ? "breaker (X10) " : "",
-             f & PP_FEAT_PULSE_INPUT ? "pulse input (Z3/Z12) " : "");
+             f & PP_FEAT_PULSE_INPUT ? "pulse input (Z3/Z12) " : "",
+             f & PP_FEAT_TARIFF_TABLE ? "tariff table (Z13) " : "");
 }
 
 static void scaler_text(const pp_object_t *o, char *out, size_t cap)
