@@ -145,6 +145,48 @@ static void prov_comm(void *ctx, pp_dlms_comm_info_t *out)
                                  .tcp_inactivity_s = 180, .tcp_max_clients = 64};
 }
 
+static const pp_calendar_t *prov_calendar(void *ctx, bool passive, int64_t *when)
+{
+    pp_dsh_t *h = ctx;
+    *when = passive ? h->cal_at : INT64_MAX;
+    return passive ? &h->cal_passive : &h->cal_active;
+}
+
+static uint8_t prov_calendar_write(void *ctx, const pp_calendar_t *cal, int64_t when)
+{
+    pp_dsh_t *h = ctx;
+    h->cal_passive = *cal;
+    h->cal_at = when;
+    h->cal_writes++;
+    return PP_DAR_SUCCESS;
+}
+
+static uint8_t prov_calendar_activate(void *ctx)
+{
+    pp_dsh_t *h = ctx;
+    if (pp_calendar_check(&h->cal_passive) != PP_OK) {
+        return PP_ACTRES_OTHER_REASON;
+    }
+    h->cal_active = h->cal_passive;
+    h->cal_activations++;
+    return PP_ACTRES_SUCCESS;
+}
+
+static const pp_special_days_t *prov_special(void *ctx)
+{
+    return &((pp_dsh_t *)ctx)->special;
+}
+
+static uint8_t prov_special_write(void *ctx, const pp_special_days_t *s)
+{
+    pp_dsh_t *h = ctx;
+    if (pp_special_days_check(s, &h->cal_active) != PP_OK) {
+        return PP_DAR_OTHER_REASON;
+    }
+    h->special = *s;
+    return PP_DAR_SUCCESS;
+}
+
 static pp_err_t fixed_rng(void *ctx, uint8_t *dst, size_t len)
 {
     pp_fake_port_t *f = ctx;
@@ -168,7 +210,10 @@ static void start(pp_dsh_t *h)
                             .get = prov_get, .set = prov_set, .action = prov_action,
                             .clock = prov_clock, .clock_changed = prov_clock_changed,
                             .profile = prov_profile, .on_security_event = prov_event,
-                            .comm_info = prov_comm};
+                            .comm_info = prov_comm, .calendar = prov_calendar,
+                            .calendar_write = prov_calendar_write,
+                            .calendar_activate = prov_calendar_activate,
+                            .special_days = prov_special, .special_days_write = prov_special_write};
     if (pp_journal_open(&h->journal, &h->fake.port, 0, JOURNAL_SIZE) != PP_OK ||
         pp_logstore_open(&h->lp, &h->fake.port, LP_BASE, PP_DSH_LP_ROWS, 4, 0x4C50) != PP_OK ||
         pp_dlms_server_init(&h->srv, &h->fake.port, &h->journal, &p, &h->cfg) != PP_OK) {
@@ -190,6 +235,11 @@ pp_dsh_t *pp_dsh_new(void)
     pp_dlms_server_config_default(&h->cfg);
     h->cfg.meter_number = 12345678;
     h->a_plus = 123456;
+    if (pp_calendar_preset(1, &h->cal_active, &h->special) != PP_OK) {
+        abort();
+    }
+    h->cal_passive = h->cal_active;
+    h->cal_at = INT64_MAX;
     memcpy(h->client_title, "\x4D\x4D\x4D\x00\x00\x00\x00\x01", 8);
     h->client_ic = 1;
     memcpy(h->ek, DEF_EK, 16);

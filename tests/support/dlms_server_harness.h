@@ -28,6 +28,11 @@ typedef struct pp_dsh {
     pp_quantity_t last_set_q;
     pp_value_t last_set;
     unsigned clock_changes;
+    /* tariff tables (classes 20, 11): preset 1 active at start */
+    pp_calendar_t cal_active, cal_passive;
+    int64_t cal_at;
+    pp_special_days_t special;
+    unsigned cal_writes, cal_activations;
     unsigned nev;
     uint16_t ev_code[PP_DSH_EVENTS], ev_client[PP_DSH_EVENTS];
     /* forced RNG output for HLS challenges (len 0: the fake port's) */
