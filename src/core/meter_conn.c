@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "meter_internal.h"
+#include "polyphase/text.h"
 
 pp_meter_conn_t *pp_meter_conn_find(pp_meter_t *m, pp_channel_t ch, unsigned id)
 {
@@ -26,25 +27,13 @@ static void trace_frame(pp_meter_conn_t *c, const char *dir, const uint8_t *fram
         return;
     }
     char line[TRACE_LINE];
-    size_t n = 0;
-    for (const char *s = dir; *s; s++) {
-        line[n++] = *s;
-    }
-    for (const char *s = " conn "; *s; s++) {
-        line[n++] = *s;
-    }
-    unsigned v = (unsigned)(c - m->conn);
-    char d[4];
-    int k = 0;
-    do {
-        d[k++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v && k < 4);
-    while (k > 0) {
-        line[n++] = d[--k];
-    }
-    line[n++] = ':';
-    line[n++] = ' ';
+    pp_text_t t;
+    pp_text_init(&t, line, sizeof line);
+    pp_text_s(&t, dir);
+    pp_text_s(&t, " conn ");
+    pp_text_u(&t, (uint32_t)(c - m->conn));
+    pp_text_s(&t, ": ");
+    const size_t n = pp_text_length(&t);
     (void)pp_hdlc_frame_describe(frame, len, line + n, sizeof line - n);
     m->port->log(m->port->ctx, PP_LOG_TRACE, "hdlc", line);
 }

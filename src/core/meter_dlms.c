@@ -6,6 +6,7 @@
 
 #include "meter_internal.h"
 #include "polyphase/nvm_keys.h"
+#include "polyphase/text.h"
 
 #define SERVER_LOGICAL_DEVICE 1u
 #define TRACE_LINE 512u /* summary + hex; longer APDUs end in "..." */
@@ -64,38 +65,21 @@ static unsigned session_of(const pp_meter_t *m, const pp_meter_conn_t *c)
     return (unsigned)(c - m->conn);
 }
 
-static char *put_text(char *p, const char *end, const char *s)
-{
-    while (*s && p < end) {
-        *p++ = *s++;
-    }
-    return p;
-}
-
-static char *put_num(char *p, const char *end, unsigned v)
-{
-    char digits[10];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v && n < 10);
-    while (n > 0 && p < end) {
-        *p++ = digits[--n];
-    }
-    return p;
-}
-
 /* "<- client 17 conn 3: GET-Request ... | c0 01 c1 ..." */
 static void trace(pp_meter_t *m, const char *dir, uint16_t client, unsigned session,
                   const uint8_t *a, size_t n)
 {
     char line[TRACE_LINE];
-    const char *const end = &line[sizeof line - 1];
-    char *p = put_text(line, end, dir);
-    p = put_num(put_text(p, end, " client "), end, client);
-    p = put_text(put_num(put_text(p, end, " conn "), end, session), end, ": ");
-    (void)pp_dlms_trace_hex(a, n, p, (size_t)(end - p) + 1u);
+    pp_text_t t;
+    pp_text_init(&t, line, sizeof line);
+    pp_text_s(&t, dir);
+    pp_text_s(&t, " client ");
+    pp_text_u(&t, client);
+    pp_text_s(&t, " conn ");
+    pp_text_u(&t, session);
+    pp_text_s(&t, ": ");
+    const size_t head = pp_text_length(&t);
+    (void)pp_dlms_trace_hex(a, n, line + head, sizeof line - head);
     m->port->log(m->port->ctx, PP_LOG_TRACE, "dlms", line);
 }
 
