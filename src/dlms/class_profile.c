@@ -40,7 +40,41 @@ typedef struct rows {
     pp_cosem_enc_t *e;
     cont_t *k;
     pp_err_t error;
+    /* The date of the last stamp: rows of one day share it (logger rows come
+     * every few minutes), so only the time of day is worked out again. */
+    bool have_day;
+    int64_t day;             /* days since 1970 in local standard time */
+    pp_axdr_datetime_t day_dt;
 } rows_t;
+
+#define MS_DAY 86400000LL
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* A stamp (the logger's scale) as a COSEM date-time in local standard time,
+ * exactly as pp_clock_dt_standard gives it. */
+static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
+{
+    const int64_t utc = stamp - r->p->stamp_offset_ms;
+    const int64_t local = utc + (int64_t)r->clk->std_offset_min * 60000;
+    const int64_t day = floor_div(local, MS_DAY);
+    if (!r->have_day || day != r->day) {
+        pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
+        r->day = day;
+        r->have_day = true;
+        *dt = r->day_dt;
+        return;
+    }
+    const int64_t ms = local - day * MS_DAY;
+    *dt = r->day_dt;
+    dt->hour = (uint8_t)(ms / 3600000);
+    dt->minute = (uint8_t)(ms / 60000 % 60);
+    dt->second = (uint8_t)(ms / 1000 % 60);
+    dt->hundredths = (uint8_t)(ms % 1000 / 10);
+}
 
 static int count_row(void *user, const pp_log_row_t *row)
 {
@@ -53,14 +87,14 @@ static int count_row(void *user, const pp_log_row_t *row)
     return PP_OK;
 }
 
-static pp_err_t put_cell(const rows_t *r, const pp_log_cell_t *cell)
+static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
 {
     pp_axdr_wr_t *w = &r->e->wr;
     int64_t v = cell->value;
     switch (cell->type) {
     case PP_LOG_TIME: {
-        pp_axdr_datetime_t dt; /* stamps are standard time: back to UTC first */
-        pp_clock_dt_standard(r->clk, v - r->p->stamp_offset_ms, 0, &dt);
+        pp_axdr_datetime_t dt;
+        stamp_dt(r, v, &dt);
         return pp_cosem_put_dt(w, &dt);
     }
     case PP_LOG_U8: return pp_axdr_put_u8(w, (uint8_t)v);
