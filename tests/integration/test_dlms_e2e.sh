@@ -32,7 +32,8 @@ from=$(utc $((start + 12 * 3600))); to=$(utc $((start + 36 * 3600)))
 "$P" simulate --config "$conf" --days 2 --start "$day" --nvm "$work/m.nvm" \
     --scenario constant:3600 --report json >"$work/sim.json" || fail "simulate"
 
-off=$(( 10000 + RANDOM % 20000 )); wport=$((4059 + off)); hport=$((4060 + off))
+# ports stay below 32768, where the kernel picks client (ephemeral) ports
+off=$(( 10000 + RANDOM % 18000 )); wport=$((4059 + off)); hport=$((4060 + off))
 "$P" run --config "$conf" --nvm "$work/m.nvm" --no-pty --no-live --port-offset "$off" \
     --scenario idle >"$work/meter.log" 2>&1 &
 pids+=($!)

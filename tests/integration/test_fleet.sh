@@ -4,7 +4,7 @@
 set -euo pipefail
 P=${POLYPHASE:?}; SRC=${PP_SOURCE_DIR:?}
 dir=$(mktemp -d); trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
-base=$(( 30000 + RANDOM % 20000 ))
+base=$(( 20000 + RANDOM % 12000 ))   # below the ephemeral ports (32768+) clients use
 "$P" fleet --config "$SRC/etc/polyphase.conf" --count 3 --dir "$dir" --port-base "$base" \
     --first-number 5550001 > "$dir/out" &
 pid=$!

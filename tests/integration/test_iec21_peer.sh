@@ -23,7 +23,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-off=$(( 10000 + RANDOM % 20000 )); port=$((4061 + off))
+# ports stay below 32768, where the kernel picks client (ephemeral) ports
+off=$(( 10000 + RANDOM % 18000 )); port=$((4061 + off))
 "$P" run --config "$src/etc/polyphase.conf" --nvm "$work/m.nvm" --no-pty --no-live \
     --port-offset "$off" --speed 5000 --duration 3600 --scenario constant:5400 >/dev/null
 "$P" run --config "$src/etc/polyphase.conf" --nvm "$work/m.nvm" --no-pty --no-live \

@@ -7,7 +7,8 @@ set -euo pipefail
 P=${POLYPHASE:?}; SRC=${PP_SOURCE_DIR:?}
 pid=""
 dir=$(mktemp -d); trap 'if [ -n "$pid" ]; then kill $pid 2>/dev/null || true; fi; rm -rf "$dir"' EXIT
-off=$(( 20000 + RANDOM % 20000 ))
+# ports stay below 32768, where the kernel picks client (ephemeral) ports
+off=$(( 20000 + RANDOM % 8000 ))
 if ! out=$("$P" run --config "$SRC/etc/polyphase.conf" --nvm "$dir/m.nvm" --no-pty --no-live \
       --port-offset "$off" --speed 2000 --duration 3600 --scenario constant:3600 2>&1); then
   echo "first run failed: $out"; exit 1
