@@ -113,6 +113,9 @@ pp_err_t pp_app_on_frame(pp_app_t *app, const pp_frame_t *f, int64_t utc_ms);
 pp_err_t pp_app_on_power_fail(pp_app_t *app);
 pp_err_t pp_app_on_power_restore(pp_app_t *app, int64_t utc_ms);
 pp_err_t pp_app_on_clock_change(pp_app_t *app, int64_t old_utc_ms, int64_t new_utc_ms);
+/* The time zone or the DST rule changed: local time is worked out afresh
+ * (tariff switches, debiting dates) from the next second on. */
+void pp_app_on_local_rule_change(pp_app_t *app);
 /* Debiting stop now (command or input); reason PP_BILLING_COMMAND/INPUT. */
 pp_err_t pp_app_debiting_stop(pp_app_t *app, int64_t utc_ms, pp_billing_reason_t reason);
 /* Class 20 / 11 writes (DLMS): checked, applied, persisted (they survive a

@@ -315,6 +315,12 @@ pp_err_t pp_app_on_clock_change(pp_app_t *app, int64_t old_utc_ms, int64_t new_u
     return note_error(app, local_checks(app, new_utc_ms, inputs), rc);
 }
 
+void pp_app_on_local_rule_change(pp_app_t *app)
+{
+    pp_tariff_invalidate(&app->tariff);
+    app->next_local_check_ms = INT64_MIN;
+}
+
 static pp_err_t calendar_source(const pp_app_t *app)
 {
     return app->tariff.cfg.source == PP_TARIFF_CALENDAR ? PP_OK : PP_ERR_STATE;

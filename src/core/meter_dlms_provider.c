@@ -126,6 +126,7 @@ static void clock_changed(void *ctx, uint8_t attr, uint8_t method, const pp_cloc
         return;
     }
     (void)pp_meter_clock_save(m); /* time zone or DST settings */
+    pp_app_on_local_rule_change(&m->app);
     pp_meter_config_changed(m, PP_SETTING_CLOCK);
     if (attr == 8) {
         int64_t now = 0;

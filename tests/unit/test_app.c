@@ -391,6 +391,31 @@ static void tariff_switches_across_both_dst_changes(void **state)
     fx_free(x);
 }
 
+/* A time-zone change written over DLMS: local time follows at the next
+ * second. Mon 2026-03-30 03:30 UTC is 05:30 CEST (day/night preset: T2);
+ * with time_zone -180 (UTC+3, +1 h summer time) it is 07:30: T1, although
+ * the switch the app had scheduled (06:00 CEST = 04:00 UTC) is not due. */
+static void time_zone_change_applies_at_once(void **state)
+{
+    (void)state;
+    pp_clock_t meter_clock;
+    assert_int_equal(pp_clock_init(&meter_clock, 60, true), PP_OK);
+    fixture_t *x = fx_new();
+    x->cfg.tariff_preset = 1;
+    pp_app_clock_t clk = {&meter_clock, pp_app_local_from_clock};
+    assert_int_equal(pp_journal_open(&x->journal, &x->fake.port, PP_NVM_JOURNAL_BASE,
+                                     PP_NVM_JOURNAL_SIZE), PP_OK);
+    assert_int_equal(pp_app_init(&x->app, &x->fake.port, &x->journal, &clk, &x->cfg), PP_OK);
+    const int64_t t0 = 1774841400LL; /* 2026-03-30 03:30:00 UTC */
+    run(x, t0 + 1, t0 + 10, 3600);
+    assert_int_equal(pp_app_tariff(&x->app), 2);
+    assert_int_equal(pp_clock_set_time_zone(&meter_clock, -180), PP_OK);
+    pp_app_on_local_rule_change(&x->app);
+    run(x, t0 + 11, t0 + 11, 3600);
+    assert_int_equal(pp_app_tariff(&x->app), 1);
+    fx_free(x);
+}
+
 static void frames_without_a_valid_clock(void **state)
 {
     (void)state;
@@ -472,6 +497,7 @@ int main(void)
         cmocka_unit_test(calendar_changes_survive_a_restart),
         cmocka_unit_test(tariff_switches_across_both_dst_changes),
         cmocka_unit_test_prestate(tariff_switches_across_both_dst_changes, (void *)1),
+        cmocka_unit_test(time_zone_change_applies_at_once),
         cmocka_unit_test(frames_without_a_valid_clock),
         cmocka_unit_test(debiting_on_the_28th_in_leap_and_common_years),
     };
