@@ -38,6 +38,7 @@
 #endif
 #define PP_DLMS_SEL_CAP 128u        /* selective-access parameters kept for GET-next */
 #define PP_DLMS_SET_CAP 512u        /* a value written with SET datablocks */
+#define PP_DLMS_ACTION_LIST_MAX 16u /* methods in one ACTION-with-list */
 #define PP_DLMS_CONT_CAP 48u        /* an interface class's state between GET blocks */
 #define PP_DLMS_LLS_MAX 16u         /* LLS password octets */
 #define PP_DLMS_CHALLENGE_MAX 64u   /* HLS challenges: 8..64 octets */
@@ -170,6 +171,27 @@ typedef struct pp_dlms_long_set {
     uint8_t data[PP_DLMS_SET_CAP];
 } pp_dlms_long_set_t;
 
+/* ACTION with parameters received in blocks, or return parameters sent in
+ * blocks. Shares its storage with the long SET (one of them at a time). */
+typedef enum pp_dlms_pblock_phase {
+    PP_DLMS_PBLOCK_NONE = 0,
+    PP_DLMS_PBLOCK_IN = 1,      /* receiving method parameters */
+    PP_DLMS_PBLOCK_OUT = 2      /* sending return parameters */
+} pp_dlms_pblock_phase_t;
+
+typedef struct pp_dlms_long_action {
+    uint8_t phase;              /* pp_dlms_pblock_phase_t */
+    uint8_t iidp;               /* of the first request */
+    uint8_t nmeth;              /* with-list: methods (descriptors at data[0..head)); 0 single */
+    bool list;                  /* the answer is an action-response-with-list body */
+    uint32_t block;             /* last block received or sent */
+    pp_xdlms_attr_t method;     /* single method */
+    uint16_t head;
+    uint16_t len;               /* octets held in data */
+    uint16_t sent;              /* return octets sent so far */
+    uint8_t data[PP_DLMS_SET_CAP];
+} pp_dlms_long_action_t;
+
 typedef enum pp_dlms_state {
     PP_DLMS_IDLE = 0,
     PP_DLMS_HLS_PENDING = 1,    /* AARE sent, waiting for reply_to_HLS_authentication */
@@ -196,7 +218,11 @@ typedef struct pp_dlms_conn {
     bool ded_rx_seen;
     uint32_t ded_rx_ic;         /* last counter accepted under the dedicated key */
     pp_dlms_long_get_t get;
-    pp_dlms_long_set_t set;
+    uint8_t long_op;            /* which of set / action is valid: its request tag, or 0 */
+    union {
+        pp_dlms_long_set_t set;
+        pp_dlms_long_action_t action;
+    };
 } pp_dlms_conn_t;
 
 /* Secrets and counters, shared by all connections. */
@@ -230,6 +256,7 @@ typedef struct pp_dlms_server {
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];
     uint8_t plain_resp[PP_DLMS_SERVER_PDU];
+    uint8_t action_body[PP_DLMS_SET_CAP]; /* the results of one ACTION request */
 } pp_dlms_server_t;
 
 /* Journal keys (PP_KEY_SECURITY_BASE range). */

@@ -182,17 +182,21 @@ int pp_xdlms_set_resp_encode(const pp_xdlms_set_resp_t *in, uint8_t *out, size_t
 /* ---- ACTION ------------------------------------------------------------- */
 
 typedef struct pp_xdlms_action_req {
-    uint8_t type;               /* NORMAL, NEXT_PBLOCK, WITH_FIRST_PBLOCK, WITH_PBLOCK */
+    uint8_t type;               /* PP_ACTION_REQ_* */
     uint8_t iidp;
     pp_xdlms_attr_t method;     /* NORMAL, WITH_FIRST_PBLOCK */
     const uint8_t *params;      /* NORMAL: one Data, NULL when absent */
     uint32_t params_len;
+    pp_xdlms_list_t methods;    /* WITH_LIST, WITH_LIST_FIRST_PBLOCK: method descriptors
+                                 * (walk with pp_xdlms_next_method) */
+    pp_xdlms_list_t param_list; /* WITH_LIST: one Data per method */
     bool last_block;            /* *PBLOCK (not NEXT) */
     uint32_t block_number;      /* *PBLOCK */
     const uint8_t *raw;         /* WITH_*PBLOCK: raw-data octets */
     uint32_t raw_len;
 } pp_xdlms_action_req_t;
 pp_err_t pp_xdlms_action_req_decode(const uint8_t *apdu, size_t len, pp_xdlms_action_req_t *out);
+pp_err_t pp_xdlms_next_method(pp_axdr_rd_t *it, pp_xdlms_attr_t *out);
 int pp_xdlms_action_req_encode(const pp_xdlms_action_req_t *in, uint8_t *out, size_t cap);
 
 typedef struct pp_xdlms_action_resp {
@@ -206,13 +210,21 @@ typedef struct pp_xdlms_action_resp {
     uint32_t data_len;
     bool last_block;            /* WITH_PBLOCK */
     uint32_t block_number;      /* WITH_PBLOCK, NEXT_PBLOCK */
+    pp_xdlms_list_t results;    /* WITH_LIST: Action-Response-With-Optional-Data items */
 } pp_xdlms_action_resp_t;
 pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_action_resp_t *out);
+/* Action-Response-With-Optional-Data: result, then the optional
+ * Get-Data-Result (has_return; data or dar). */
+pp_err_t pp_xdlms_next_action_result(pp_axdr_rd_t *it, uint8_t *result, bool *has_return,
+                                     bool *is_dar, uint8_t *dar, const uint8_t **data,
+                                     uint32_t *len);
 /* C7 01 iidp result, then 00 (no return parameters) or 01; with_return
  * the caller appends a Get-Data-Result: pp_xdlms_put_result_data and the
  * Data, or pp_xdlms_put_result_dar. */
 pp_err_t pp_xdlms_put_action_resp_normal(pp_axdr_wr_t *wr, uint8_t iidp, uint8_t result,
                                          bool with_return);
+/* C7 04 iidp block-number: the parameter block received, send the next */
+pp_err_t pp_xdlms_put_action_resp_next_pblock(pp_axdr_wr_t *wr, uint8_t iidp, uint32_t block);
 /* C7 02 iidp last block-number len raw */
 pp_err_t pp_xdlms_put_action_resp_pblock(pp_axdr_wr_t *wr, uint8_t iidp, bool last,
                                          uint32_t block, const uint8_t *raw, uint32_t raw_len);

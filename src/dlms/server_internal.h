@@ -8,7 +8,8 @@
 
 /* What the server offers in the conformance block. */
 #define PP_DLMS_SERVER_CONFORMANCE                                                          \
-    (PP_CONF_BLOCK_TRANSFER_GET | PP_CONF_BLOCK_TRANSFER_SET | PP_CONF_MULTIPLE_REFERENCES | \
+    (PP_CONF_BLOCK_TRANSFER_GET | PP_CONF_BLOCK_TRANSFER_SET | PP_CONF_BLOCK_TRANSFER_ACTION | \
+     PP_CONF_MULTIPLE_REFERENCES |                                                          \
      PP_CONF_GET | PP_CONF_SET | PP_CONF_SELECTIVE_ACCESS | PP_CONF_ACTION |                 \
      PP_CONF_GENERAL_PROTECTION)
 
@@ -61,6 +62,16 @@ void pp_dlms_assoc_reset(pp_dlms_conn_t *c);
 int pp_dlms_svc_request(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_t len,
                         uint8_t *out, size_t limit);
 int pp_dlms_svc_exception(uint8_t state, uint8_t service, uint8_t *out, size_t cap);
+/* The object and class a descriptor names, as association who sees them
+ * (NULL with a data-access-result in dar). */
+const pp_object_t *pp_dlms_svc_resolve(pp_dlms_server_t *s, uint8_t who,
+                                       const pp_xdlms_attr_t *a, const pp_cosem_class_t **cls,
+                                       uint8_t *dar);
+
+/* ---- action.c ---- */
+/* ACTION normal / with-list / with parameter blocks / next-pblock. */
+int pp_dlms_svc_action(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_t len,
+                       uint8_t *out, size_t limit);
 
 /* ---- class helpers over the provider (class_data.c) ---- */
 /* A provider attribute as A-XDR (classes 1, 3, 4, 5). */

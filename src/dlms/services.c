@@ -1,6 +1,6 @@
 /* xDLMS services of an associated connection: GET normal / next / with-list
  * (block transfer when the response exceeds the negotiated size), SET normal
- * / with-list / with datablocks, ACTION normal, exception responses. */
+ * / with-list / with datablocks, exception responses (ACTION: action.c). */
 #include <string.h>
 
 #include "polyphase/dlms_const.h"
@@ -19,8 +19,9 @@ static uint32_t features(const pp_dlms_server_t *s)
 
 /* The object and class an attribute or method descriptor names, as this
  * association sees them. */
-static const pp_object_t *resolve(pp_dlms_server_t *s, uint8_t who, const pp_xdlms_attr_t *a,
-                                  const pp_cosem_class_t **cls, uint8_t *dar)
+const pp_object_t *pp_dlms_svc_resolve(pp_dlms_server_t *s, uint8_t who,
+                                       const pp_xdlms_attr_t *a, const pp_cosem_class_t **cls,
+                                       uint8_t *dar)
 {
     const pp_object_t *o =
         pp_objects_find(PP_OBIS(a->ln[0], a->ln[1], a->ln[2], a->ln[3], a->ln[4], a->ln[5]));
@@ -46,7 +47,7 @@ static pp_err_t get_attr(pp_dlms_server_t *s, pp_dlms_conn_t *c, const pp_xdlms_
                          bool first, uint8_t *dar)
 {
     const pp_cosem_class_t *cls = NULL;
-    const pp_object_t *o = resolve(s, c->assoc, a, &cls, dar);
+    const pp_object_t *o = pp_dlms_svc_resolve(s, c->assoc, a, &cls, dar);
     if (!o) {
         return PP_ERR_DENIED;
     }
@@ -269,7 +270,7 @@ static uint8_t set_attr(pp_dlms_server_t *s, pp_dlms_conn_t *c, const pp_xdlms_a
 {
     const pp_cosem_class_t *cls = NULL;
     uint8_t dar = PP_DAR_SUCCESS;
-    const pp_object_t *o = resolve(s, c->assoc, &a->attr, &cls, &dar);
+    const pp_object_t *o = pp_dlms_svc_resolve(s, c->assoc, &a->attr, &cls, &dar);
     if (!o) {
         return dar;
     }
@@ -305,6 +306,10 @@ static int set(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
     }
     pp_xdlms_set_resp_t re = {.type = PP_SET_RESP_NORMAL, .iidp = rq.iidp};
     pp_dlms_long_set_t *ls = &c->set;
+    if (c->long_op != PP_APDU_SET_REQUEST) { /* a SET ends a long ACTION */
+        c->long_op = PP_APDU_SET_REQUEST;
+        ls->active = false;
+    }
     uint8_t dars[64];
     switch (rq.type) {
     case PP_SET_REQ_NORMAL:
@@ -383,53 +388,6 @@ static int set(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
     return pp_xdlms_set_resp_encode(&re, out, limit);
 }
 
-/* ---- ACTION ---- */
-
-static uint8_t invoke(pp_dlms_server_t *s, pp_dlms_conn_t *c, const pp_xdlms_attr_t *m,
-                      const uint8_t *params, size_t len, pp_axdr_wr_t *ret, bool *has_ret)
-{
-    const pp_cosem_class_t *cls = NULL;
-    uint8_t dar = PP_DAR_SUCCESS;
-    const pp_object_t *o = resolve(s, c->assoc, m, &cls, &dar);
-    if (!o) {
-        return dar; /* action-result has the same numbers for these */
-    }
-    if (m->id < 1 || m->id > cls->nmeth || !cls->action) {
-        return PP_ACTRES_OBJECT_UNDEFINED;
-    }
-    if (!pp_cosem_method_allowed(cls, o, c->assoc, (uint8_t)m->id)) {
-        return PP_ACTRES_READ_WRITE_DENIED;
-    }
-    pp_cosem_call_t call = {.srv = s, .conn = c, .obj = o, .who = c->assoc, .id = (uint8_t)m->id};
-    return cls->action(&call, params, len, ret, has_ret);
-}
-
-static int action(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_t len,
-                  uint8_t *out, size_t limit)
-{
-    pp_xdlms_action_req_t rq;
-    pp_err_t rc = pp_xdlms_action_req_decode(req, len, &rq);
-    if (rc != PP_OK || rq.type != PP_ACTION_REQ_NORMAL) {
-        return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_UNKNOWN,
-                                     rc == PP_ERR_MALFORMED ? PP_EXC_SERVICE_OTHER_REASON
-                                                            : PP_EXC_SERVICE_NOT_SUPPORTED,
-                                     out, limit);
-    }
-    uint8_t retbuf[PP_DLMS_CHALLENGE_MAX + 16];
-    pp_axdr_wr_t ret;
-    pp_axdr_wr_init(&ret, retbuf, sizeof retbuf);
-    bool has_ret = false;
-    uint8_t result = invoke(s, c, &rq.method, rq.params, rq.params_len, &ret, &has_ret);
-    pp_axdr_wr_t w;
-    pp_axdr_wr_init(&w, out, limit);
-    PP_TRY(pp_xdlms_put_action_resp_normal(&w, rq.iidp, result, has_ret));
-    if (has_ret) {
-        PP_TRY(pp_xdlms_put_result_data(&w));
-        PP_TRY(pp_axdr_put_raw(&w, retbuf, ret.pos));
-    }
-    return (int)w.pos;
-}
-
 /* During HLS only reply_to_HLS_authentication of the current association. */
 static bool hls_step(const uint8_t *req, size_t len)
 {
@@ -465,6 +423,6 @@ int pp_dlms_svc_request(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *r
     switch (req[0]) {
     case PP_APDU_GET_REQUEST: return get(s, c, req, len, out, limit);
     case PP_APDU_SET_REQUEST: return set(s, c, req, len, out, limit);
-    default: return action(s, c, req, len, out, limit);
+    default: return pp_dlms_svc_action(s, c, req, len, out, limit);
     }
 }

@@ -85,6 +85,61 @@ static void get_resp(pp_text_t *t, const uint8_t *a, size_t n)
     }
 }
 
+static void put_block(pp_text_t *t, const char *name, uint32_t block, bool last)
+{
+    pp_text_s(t, name);
+    pp_text_s(t, " block=");
+    pp_text_u(t, block);
+    pp_text_s(t, last ? " last" : "");
+}
+
+static void action_req(pp_text_t *t, const uint8_t *a, size_t n)
+{
+    pp_xdlms_action_req_t r;
+    pp_text_s(t, "ACTION-request");
+    if (pp_xdlms_action_req_decode(a, n, &r) != PP_OK) {
+        pp_text_s(t, " malformed");
+        return;
+    }
+    switch (r.type) {
+    case PP_ACTION_REQ_NORMAL: put_attr(t, &r.method); return;
+    case PP_ACTION_REQ_NEXT_PBLOCK: put_block(t, " next-pblock", r.block_number, false); return;
+    case PP_ACTION_REQ_WITH_FIRST_PBLOCK:
+        put_block(t, " with-first-pblock", r.block_number, r.last_block);
+        put_attr(t, &r.method);
+        return;
+    case PP_ACTION_REQ_WITH_PBLOCK:
+        put_block(t, " with-pblock", r.block_number, r.last_block);
+        return;
+    default:
+        pp_text_s(t, r.type == PP_ACTION_REQ_WITH_LIST ? " with-list n="
+                                                       : " with-list-and-first-pblock n=");
+        pp_text_u(t, r.methods.count);
+    }
+}
+
+static void action_resp(pp_text_t *t, const uint8_t *a, size_t n)
+{
+    pp_xdlms_action_resp_t r;
+    pp_text_s(t, "ACTION-response");
+    if (pp_xdlms_action_resp_decode(a, n, &r) != PP_OK) {
+        pp_text_s(t, " malformed");
+        return;
+    }
+    switch (r.type) {
+    case PP_ACTION_RESP_NORMAL:
+        pp_text_s(t, " result=");
+        pp_text_u(t, r.result);
+        pp_text_s(t, r.has_return ? " with-data" : "");
+        return;
+    case PP_ACTION_RESP_WITH_PBLOCK:
+        put_block(t, " with-pblock", r.block_number, r.last_block);
+        return;
+    case PP_ACTION_RESP_NEXT_PBLOCK: put_block(t, " next-pblock", r.block_number, false); return;
+    default: pp_text_s(t, " with-list n="); pp_text_u(t, r.results.count);
+    }
+}
+
 static void other(pp_text_t *t, const uint8_t *a, size_t n)
 {
     switch (a[0]) {
@@ -115,28 +170,8 @@ static void other(pp_text_t *t, const uint8_t *a, size_t n)
         }
         return;
     }
-    case PP_APDU_ACTION_REQUEST: {
-        pp_xdlms_action_req_t r;
-        pp_text_s(t, "ACTION-request");
-        if (pp_xdlms_action_req_decode(a, n, &r) != PP_OK) {
-            pp_text_s(t, " malformed");
-        } else {
-            put_attr(t, &r.method);
-        }
-        return;
-    }
-    case PP_APDU_ACTION_RESPONSE: {
-        pp_xdlms_action_resp_t r;
-        pp_text_s(t, "ACTION-response");
-        if (pp_xdlms_action_resp_decode(a, n, &r) != PP_OK) {
-            pp_text_s(t, " malformed");
-        } else {
-            pp_text_s(t, " result=");
-            pp_text_u(t, r.result);
-            pp_text_s(t, r.has_return ? " with-data" : "");
-        }
-        return;
-    }
+    case PP_APDU_ACTION_REQUEST: action_req(t, a, n); return;
+    case PP_APDU_ACTION_RESPONSE: action_resp(t, a, n); return;
     case PP_APDU_EXCEPTION_RESPONSE: {
         pp_xdlms_exception_t e;
         pp_text_s(t, "exception-response");

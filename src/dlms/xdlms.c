@@ -111,6 +111,11 @@ pp_err_t pp_xdlms_next_attr_sel(pp_axdr_rd_t *it, pp_xdlms_attr_sel_t *out)
     return get_access(it, &out->access);
 }
 
+pp_err_t pp_xdlms_next_method(pp_axdr_rd_t *it, pp_xdlms_attr_t *out)
+{
+    return get_attr(it, out);
+}
+
 pp_err_t pp_xdlms_next_data(pp_axdr_rd_t *it, const uint8_t **data, uint32_t *len)
 {
     return get_data(it, data, len);
@@ -151,6 +156,12 @@ static pp_err_t next_attr_sel(pp_axdr_rd_t *it)
 {
     pp_xdlms_attr_sel_t s;
     return pp_xdlms_next_attr_sel(it, &s);
+}
+
+static pp_err_t next_attr(pp_axdr_rd_t *it)
+{
+    pp_xdlms_attr_t a;
+    return get_attr(it, &a);
 }
 
 static pp_err_t next_data(pp_axdr_rd_t *it)
@@ -701,7 +712,14 @@ pp_err_t pp_xdlms_action_req_decode(const uint8_t *apdu, size_t len, pp_xdlms_ac
         PP_TRY(get_block_sa(&rd, &out->last_block, &out->block_number, &out->raw, &out->raw_len));
         break;
     case PP_ACTION_REQ_WITH_LIST:
-    case PP_ACTION_REQ_WITH_LIST_FIRST_PBLOCK: return PP_ERR_UNSUPPORTED;
+        PP_TRY(get_list(&rd, next_attr, &out->methods));
+        PP_TRY(get_list(&rd, next_data, &out->param_list));
+        PP_VERIFY(out->param_list.count == out->methods.count, PP_ERR_MALFORMED);
+        break;
+    case PP_ACTION_REQ_WITH_LIST_FIRST_PBLOCK:
+        PP_TRY(get_list(&rd, next_attr, &out->methods));
+        PP_TRY(get_block_sa(&rd, &out->last_block, &out->block_number, &out->raw, &out->raw_len));
+        break;
     default: return PP_ERR_MALFORMED;
     }
     return finish(&rd);
@@ -718,6 +736,10 @@ static pp_err_t put_action_req(pp_axdr_wr_t *wr, const pp_xdlms_action_req_t *in
     case PP_ACTION_REQ_NEXT_PBLOCK: return put_u32(wr, in->block_number);
     case PP_ACTION_REQ_WITH_FIRST_PBLOCK: PP_TRY(pp_xdlms_put_attr(wr, &in->method)); break;
     case PP_ACTION_REQ_WITH_PBLOCK: break;
+    case PP_ACTION_REQ_WITH_LIST:
+        PP_TRY(put_list(wr, &in->methods));
+        return put_list(wr, &in->param_list);
+    case PP_ACTION_REQ_WITH_LIST_FIRST_PBLOCK: PP_TRY(put_list(wr, &in->methods)); break;
     default: return PP_ERR_ARG;
     }
     return put_block_sa(wr, in->last_block, in->block_number, in->raw, in->raw_len);
@@ -730,6 +752,28 @@ int pp_xdlms_action_req_encode(const pp_xdlms_action_req_t *in, uint8_t *out, si
     return done(&wr, put_action_req(&wr, in));
 }
 
+pp_err_t pp_xdlms_next_action_result(pp_axdr_rd_t *it, uint8_t *result, bool *has_return,
+                                     bool *is_dar, uint8_t *dar, const uint8_t **data,
+                                     uint32_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    *is_dar = false;
+    *dar = PP_DAR_SUCCESS;
+    PP_TRY(get_u8(it, result));
+    PP_TRY(get_presence(it, has_return));
+    return *has_return ? get_result_choice(it, false, is_dar, dar, data, len) : PP_OK;
+}
+
+static pp_err_t next_action_result(pp_axdr_rd_t *it)
+{
+    uint8_t result, dar;
+    bool has, is_dar;
+    const uint8_t *p;
+    uint32_t n;
+    return pp_xdlms_next_action_result(it, &result, &has, &is_dar, &dar, &p, &n);
+}
+
 pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_action_resp_t *out)
 {
     pp_axdr_rd_t rd;
@@ -737,18 +781,15 @@ pp_err_t pp_xdlms_action_resp_decode(const uint8_t *apdu, size_t len, pp_xdlms_a
     PP_TRY(begin_service(&rd, apdu, len, PP_APDU_ACTION_RESPONSE, &out->type, &out->iidp));
     switch (out->type) {
     case PP_ACTION_RESP_NORMAL:
-        PP_TRY(get_u8(&rd, &out->result));
-        PP_TRY(get_presence(&rd, &out->has_return));
-        if (out->has_return) {
-            PP_TRY(get_result_choice(&rd, false, &out->return_is_dar, &out->return_dar, &out->data,
-                                     &out->data_len));
-        }
+        PP_TRY(pp_xdlms_next_action_result(&rd, &out->result, &out->has_return,
+                                           &out->return_is_dar, &out->return_dar, &out->data,
+                                           &out->data_len));
         break;
     case PP_ACTION_RESP_WITH_PBLOCK:
         PP_TRY(get_block_sa(&rd, &out->last_block, &out->block_number, &out->data, &out->data_len));
         break;
     case PP_ACTION_RESP_NEXT_PBLOCK: PP_TRY(get_u32(&rd, &out->block_number)); break;
-    case PP_ACTION_RESP_WITH_LIST: return PP_ERR_UNSUPPORTED;
+    case PP_ACTION_RESP_WITH_LIST: PP_TRY(get_list(&rd, next_action_result, &out->results)); break;
     default: return PP_ERR_MALFORMED;
     }
     return finish(&rd);
@@ -760,6 +801,13 @@ pp_err_t pp_xdlms_put_action_resp_normal(pp_axdr_wr_t *wr, uint8_t iidp, uint8_t
     uint8_t h[5] = {PP_APDU_ACTION_RESPONSE, PP_ACTION_RESP_NORMAL, iidp, result,
                     with_return ? 1 : 0};
     return put_head(wr, h, 5);
+}
+
+pp_err_t pp_xdlms_put_action_resp_next_pblock(pp_axdr_wr_t *wr, uint8_t iidp, uint32_t block)
+{
+    PP_VERIFY(wr->cap - wr->pos >= 7u, PP_ERR_NOSPACE);
+    PP_TRY(put_service_head(wr, PP_APDU_ACTION_RESPONSE, PP_ACTION_RESP_NEXT_PBLOCK, iidp));
+    return put_u32(wr, block);
 }
 
 pp_err_t pp_xdlms_put_action_resp_pblock(pp_axdr_wr_t *wr, uint8_t iidp, bool last,

@@ -362,7 +362,9 @@ int pp_dsh_hls(pp_dsh_t *h, unsigned conn, uint16_t client, const uint8_t *ctos,
 {
     uint8_t ir_buf[48], glo[96], aarq[256], plain[256], req[256];
     pp_xdlms_initiate_req_t ir = {.response_allowed = true, .dlms_version = 6,
-                                  .conformance = 0x00401E1D, .max_pdu = 1024,
+                                  .conformance = h->hls_conformance ? h->hls_conformance
+                                                                    : 0x00401E1D,
+                                  .max_pdu = h->hls_max_pdu ? h->hls_max_pdu : 1024,
                                   .dedicated_key = dedicated_key,
                                   .dedicated_key_len = dedicated_key ? 16 : 0};
     int n = pp_xdlms_initiate_req_encode(&ir, ir_buf, sizeof ir_buf);

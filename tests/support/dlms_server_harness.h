@@ -42,6 +42,8 @@ typedef struct pp_dsh {
     uint8_t client_title[8];
     uint32_t client_ic;
     uint8_t ek[16], ak[16];
+    uint32_t hls_conformance;    /* proposed by pp_dsh_hls (0: 00 40 1E 1D) */
+    uint16_t hls_max_pdu;        /* client-max-receive-pdu-size of pp_dsh_hls (0: 1024) */
     uint8_t resp[4096];
     int resp_len;
 } pp_dsh_t;

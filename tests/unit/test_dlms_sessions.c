@@ -44,13 +44,14 @@ static void aare_public_exact(void **state)
 {
     pp_dsh_t *h = *state;
     /* Ours: general-protection(1), block-transfer-get(11), -set(12),
-     * multiple-references(14), get(19), set(20), selective-access(21),
-     * action(23) = 40 1A 1D; with the client's 00 7E 1F: 00 1A 1D.
-     * InitiateResponse 08 00 06 5F1F 04 00 001A1D 0400 0007 (14 octets). */
+     * -action(13), multiple-references(14), get(19), set(20),
+     * selective-access(21), action(23) = 40 1E 1D; with the client's
+     * 00 7E 1F: 00 1E 1D.
+     * InitiateResponse 08 00 06 5F1F 04 00 001E1D 0400 0007 (14 octets). */
     static const uint8_t AARE[] = {
         0x61, 0x29, 0xA1, 0x09, 0x06, 0x07, 0x60, 0x85, 0x74, 0x05, 0x08, 0x01, 0x01,
         0xA2, 0x03, 0x02, 0x01, 0x00, 0xA3, 0x05, 0xA1, 0x03, 0x02, 0x01, 0x00,
-        0xBE, 0x10, 0x04, 0x0E, 0x08, 0x00, 0x06, 0x5F, 0x1F, 0x04, 0x00, 0x00, 0x1A, 0x1D,
+        0xBE, 0x10, 0x04, 0x0E, 0x08, 0x00, 0x06, 0x5F, 0x1F, 0x04, 0x00, 0x00, 0x1E, 0x1D,
         0x04, 0x00, 0x00, 0x07};
     assert_int_equal(pp_dsh_req(h, 0, 16, GB_AARQ, sizeof GB_AARQ), sizeof AARE);
     assert_memory_equal(h->resp, AARE, sizeof AARE);

@@ -111,6 +111,32 @@ static pp_err_t put_action_response(pp_axdr_wr_t *wr, const pp_xdlms_action_resp
         return pp_xdlms_put_action_resp_pblock(wr, a->iidp, a->last_block, a->block_number, a->data,
                                                a->data_len);
     }
+    if (a->type == PP_ACTION_RESP_NEXT_PBLOCK) {
+        return pp_xdlms_put_action_resp_next_pblock(wr, a->iidp, a->block_number);
+    }
+    if (a->type == PP_ACTION_RESP_WITH_LIST) { /* re-encode item by item */
+        const uint8_t head[3] = {PP_APDU_ACTION_RESPONSE, PP_ACTION_RESP_WITH_LIST, a->iidp};
+        PP_TRY(pp_axdr_put_raw(wr, head, 3));
+        PP_TRY(pp_axdr_put_length(wr, a->results.count));
+        pp_axdr_rd_t it;
+        pp_axdr_rd_init(&it, a->results.ptr, a->results.len);
+        for (uint32_t i = 0; i < a->results.count; i++) {
+            uint8_t result, dar;
+            bool has, is_dar;
+            const uint8_t *p;
+            uint32_t n;
+            PP_TRY(pp_xdlms_next_action_result(&it, &result, &has, &is_dar, &dar, &p, &n));
+            PP_TRY(pp_axdr_put_byte(wr, result));
+            PP_TRY(pp_axdr_put_byte(wr, has ? 1 : 0));
+            if (has && is_dar) {
+                PP_TRY(pp_xdlms_put_result_dar(wr, dar));
+            } else if (has) {
+                PP_TRY(pp_xdlms_put_result_data(wr));
+                PP_TRY(pp_axdr_put_raw(wr, p, n));
+            }
+        }
+        return PP_OK;
+    }
     PP_TRY(pp_xdlms_put_action_resp_normal(wr, a->iidp, a->result, a->has_return));
     if (!a->has_return) {
         return PP_OK;
