@@ -241,6 +241,11 @@ typedef struct pp_dlms_security {
     uint8_t rx_seen;            /* bit per association: a counter was accepted */
     bool ak_pending;            /* change_HLS_secret: new AK after the response */
     uint8_t pending_ak[16];
+    uint8_t kek[16];            /* master key: unwraps global_key_transfer keys */
+    uint8_t bek[16];            /* global broadcast encryption key (kept; no broadcast sent) */
+    bool default_kek;
+    uint8_t transfer_mask;      /* global_key_transfer: key ids (bit n = id n) after the response */
+    uint8_t transfer_key[4][16];
     uint16_t failures[PP_ASSOC_COUNT];
     uint64_t locked_until[PP_ASSOC_COUNT];
 } pp_dlms_security_t;
@@ -263,7 +268,8 @@ typedef struct pp_dlms_server {
 enum {
     PP_KEY_DLMS_SECRETS = 0x0920,   /* ek, ak, LLS password, default flags */
     PP_KEY_DLMS_TX_IC = 0x0921,     /* server invocation counter reserved so far */
-    PP_KEY_DLMS_RX_IC = 0x0922      /* client invocation counter floors (all associations) */
+    PP_KEY_DLMS_RX_IC = 0x0922,     /* client invocation counter floors (all associations) */
+    PP_KEY_DLMS_KEK = 0x0923        /* master key, broadcast key, default flag */
 };
 /* The server's counter is reserved PP_DLMS_IC_STEP ahead: after a power
  * cut it resumes at the reserved value, never reusing one it sent (one
@@ -273,7 +279,8 @@ enum {
 #define PP_DLMS_IC_STEP 1024u
 
 /* Defaults of the issue: LLS password 12345678, EK 000102..0F,
- * AK D0D1..DF (the common test keys); a warning is logged while in use. */
+ * AK D0D1..DF, master key (KEK) 000102..0F (the common test keys); a
+ * warning is logged while in use. */
 void pp_dlms_server_config_default(pp_dlms_server_config_t *cfg);
 
 /* Initialises the server: secrets and counters from the journal (defaults

@@ -118,6 +118,16 @@ typedef struct pp_port {
                             const uint8_t *src, size_t len, uint8_t *dst,
                             const uint8_t *tag, size_t tag_len);
     pp_err_t (*sha256)(void *ctx, const uint8_t *src, size_t len, uint8_t digest[32]);
+    /* AES key wrap (RFC 3394, default IV A6A6A6A6A6A6A6A6) with a 128-bit
+     * KEK: aes_wrap turns len octets (a multiple of 8, at least 16) into
+     * len + 8; aes_unwrap turns len octets (a multiple of 8, at least 24)
+     * back into len - 8, PP_ERR_AUTH when the integrity check fails (dst
+     * then unspecified). dst may not overlap src. NULL => no key transfer
+     * (class 64 global_key_transfer refused). */
+    pp_err_t (*aes_wrap)(void *ctx, const uint8_t kek[16], const uint8_t *src, size_t len,
+                         uint8_t *dst);
+    pp_err_t (*aes_unwrap)(void *ctx, const uint8_t kek[16], const uint8_t *src, size_t len,
+                           uint8_t *dst);
 
     /* --- byte streams (received bytes come in via pp_meter_receive()) --- */
     pp_err_t (*stream_write)(void *ctx, pp_channel_t ch, unsigned conn,

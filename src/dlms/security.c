@@ -8,11 +8,18 @@
 
 #define SECRETS_LEN (16u + 16u + 1u + PP_DLMS_LLS_MAX + 1u)
 #define RX_LEN (PP_ASSOC_COUNT * 4u + 1u)
+#define KEK_LEN (16u + 16u + 1u)
+#define KEY_EK 0u /* key_id of global_key_transfer (class 64) */
+#define KEY_BEK 1u
+#define KEY_AK 2u
+#define KEY_KEK 3u
 
 static const uint8_t DEFAULT_EK[16] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
                                        0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F};
 static const uint8_t DEFAULT_AK[16] = {0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7,
                                        0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF};
+static const uint8_t DEFAULT_KEK[16] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                                        0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F};
 static const char DEFAULT_LLS[] = "12345678";
 
 static void put32(uint8_t *p, uint32_t v)
@@ -42,18 +49,37 @@ void pp_dlms_sec_event(pp_dlms_server_t *s, uint16_t code, uint16_t client)
     }
 }
 
+/* A key as it will be once a pending key transfer has taken effect. */
+static const uint8_t *effective(const pp_dlms_security_t *k, unsigned id, const uint8_t *now)
+{
+    return (k->transfer_mask >> id) & 1u ? k->transfer_key[id] : now;
+}
+
+static bool are_default_keys(const uint8_t ek[16], const uint8_t ak[16])
+{
+    return memcmp(ek, DEFAULT_EK, 16) == 0 && memcmp(ak, DEFAULT_AK, 16) == 0;
+}
+
+static void encode_secrets(const pp_dlms_security_t *k, uint8_t b[SECRETS_LEN])
+{
+    const uint8_t *ek = effective(k, KEY_EK, k->ek);
+    const uint8_t *ak = effective(k, KEY_AK, k->ak);
+    memset(b, 0, SECRETS_LEN);
+    memcpy(b, ek, 16);
+    memcpy(b + 16, ak, 16);
+    b[32] = k->lls_len;
+    memcpy(b + 33, k->lls, k->lls_len);
+    b[33 + PP_DLMS_LLS_MAX] = (uint8_t)((are_default_keys(ek, ak) ? 1u : 0u) |
+                                        (k->default_lls ? 2u : 0u));
+}
+
 static pp_err_t save_secrets(pp_dlms_server_t *s)
 {
     if (!s->journal) {
         return PP_OK;
     }
-    uint8_t b[SECRETS_LEN] = {0};
-    memcpy(b, s->sec.ek, 16);
-    memcpy(b + 16, s->sec.ak, 16);
-    b[32] = s->sec.lls_len;
-    memcpy(b + 33, s->sec.lls, s->sec.lls_len);
-    b[33 + PP_DLMS_LLS_MAX] = (uint8_t)((s->sec.default_keys ? 1u : 0u) |
-                                        (s->sec.default_lls ? 2u : 0u));
+    uint8_t b[SECRETS_LEN];
+    encode_secrets(&s->sec, b);
     return pp_journal_write(s->journal, PP_KEY_DLMS_SECRETS, b, sizeof b);
 }
 
@@ -93,6 +119,16 @@ static void load(pp_dlms_server_t *s)
         memcpy(k->lls, DEFAULT_LLS, k->lls_len);
         k->default_keys = k->default_lls = true;
     }
+    uint8_t kb[KEK_LEN];
+    if (s->journal && pp_journal_read(s->journal, PP_KEY_DLMS_KEK, kb, sizeof kb) == PP_OK) {
+        memcpy(k->kek, kb, 16);
+        memcpy(k->bek, kb + 16, 16);
+        k->default_kek = (kb[32] & 1u) != 0;
+    } else {
+        memcpy(k->kek, DEFAULT_KEK, 16);
+        memcpy(k->bek, DEFAULT_EK, 16);
+        k->default_kek = true;
+    }
     uint8_t ic[4];
     if (s->journal && pp_journal_read(s->journal, PP_KEY_DLMS_TX_IC, ic, 4) == PP_OK) {
         k->tx_ic = k->tx_reserved = get32(ic); /* everything below may have been sent */
@@ -114,6 +150,9 @@ void pp_dlms_sec_init(pp_dlms_server_t *s)
     if (s->sec.default_keys) {
         warn(s, PP_LOG_WARN, "default DLMS keys in use (EK 000102..0F, AK D0D1..DF): change them");
     }
+    if (s->sec.default_kek) {
+        warn(s, PP_LOG_WARN, "default DLMS master key in use (KEK 000102..0F): change it");
+    }
     if (s->sec.default_lls) {
         warn(s, PP_LOG_WARN, "default LLS password in use (12345678): change it");
     }
@@ -134,7 +173,7 @@ pp_err_t pp_dlms_server_set_keys(pp_dlms_server_t *s, const uint8_t ek[16], cons
     PP_VERIFY(s && ek && ak, PP_ERR_ARG);
     memcpy(s->sec.ek, ek, 16);
     memcpy(s->sec.ak, ak, 16);
-    s->sec.default_keys = memcmp(ek, DEFAULT_EK, 16) == 0 && memcmp(ak, DEFAULT_AK, 16) == 0;
+    s->sec.default_keys = are_default_keys(ek, ak);
     return save_secrets(s);
 }
 
@@ -145,6 +184,95 @@ pp_err_t pp_dlms_server_set_password(pp_dlms_server_t *s, const uint8_t *pw, siz
     s->sec.lls_len = (uint8_t)len;
     s->sec.default_lls = len == sizeof DEFAULT_LLS - 1 && memcmp(pw, DEFAULT_LLS, len) == 0;
     return save_secrets(s);
+}
+
+/* New keys, and with a new unicast key counters from zero (Green Book:
+ * a counter belongs to its key), in one journal transaction. */
+static pp_err_t save_transfer(pp_dlms_server_t *s)
+{
+    if (!s->journal) {
+        return PP_OK;
+    }
+    const pp_dlms_security_t *k = &s->sec;
+    uint8_t b[SECRETS_LEN], kb[KEK_LEN], zero[RX_LEN] = {0};
+    encode_secrets(k, b);
+    const uint8_t *kek = effective(k, KEY_KEK, k->kek);
+    memcpy(kb, kek, 16);
+    memcpy(kb + 16, effective(k, KEY_BEK, k->bek), 16);
+    kb[32] = memcmp(kek, DEFAULT_KEK, 16) == 0 ? 1u : 0u;
+    PP_TRY(pp_journal_begin(s->journal));
+    pp_err_t rc = pp_journal_stage(s->journal, PP_KEY_DLMS_SECRETS, b, sizeof b);
+    if (rc == PP_OK) {
+        rc = pp_journal_stage(s->journal, PP_KEY_DLMS_KEK, kb, sizeof kb);
+    }
+    if (rc == PP_OK && (k->transfer_mask & (1u << KEY_EK))) {
+        rc = pp_journal_stage(s->journal, PP_KEY_DLMS_TX_IC, zero, 4);
+        if (rc == PP_OK) {
+            rc = pp_journal_stage(s->journal, PP_KEY_DLMS_RX_IC, zero, sizeof zero);
+        }
+    }
+    if (rc != PP_OK) {
+        (void)pp_journal_abort(s->journal);
+        return rc;
+    }
+    return pp_journal_commit(s->journal);
+}
+
+pp_err_t pp_dlms_sec_key_transfer(pp_dlms_server_t *s, uint8_t mask,
+                                  const uint8_t wrapped[4][24])
+{
+    const pp_port_t *p = s->port;
+    PP_VERIFY(p && p->aes_unwrap, PP_ERR_UNSUPPORTED);
+    pp_dlms_security_t *k = &s->sec;
+    uint8_t keys[4][16];
+    for (unsigned id = 0; id < 4; id++) {
+        if ((mask >> id) & 1u) {
+            pp_err_t rc = p->aes_unwrap(p->ctx, k->kek, wrapped[id], 24, keys[id]);
+            if (rc != PP_OK) {
+                memset(keys, 0, sizeof keys);
+                return rc == PP_ERR_AUTH ? PP_ERR_AUTH : PP_ERR_PORT;
+            }
+        }
+    }
+    for (unsigned id = 0; id < 4; id++) {
+        if ((mask >> id) & 1u) {
+            memcpy(k->transfer_key[id], keys[id], 16);
+        }
+    }
+    memset(keys, 0, sizeof keys);
+    k->transfer_mask |= mask;
+    pp_err_t rc = save_transfer(s);
+    if (rc != PP_OK) {
+        k->transfer_mask = 0; /* nothing changed: the old keys stay */
+    }
+    return rc;
+}
+
+void pp_dlms_sec_apply_pending(pp_dlms_server_t *s)
+{
+    pp_dlms_security_t *k = &s->sec;
+    if (k->transfer_mask) {
+        uint8_t *dst[4] = {k->ek, k->bek, k->ak, k->kek};
+        for (unsigned id = 0; id < 4; id++) {
+            if ((k->transfer_mask >> id) & 1u) {
+                memcpy(dst[id], k->transfer_key[id], 16);
+            }
+        }
+        if (k->transfer_mask & (1u << KEY_EK)) { /* already zero in the journal */
+            k->tx_ic = k->tx_reserved = 0;
+            memset(k->rx_ic, 0, sizeof k->rx_ic);
+            memset(k->rx_saved, 0, sizeof k->rx_saved);
+            k->rx_seen = 0;
+        }
+        k->default_keys = are_default_keys(k->ek, k->ak);
+        k->default_kek = memcmp(k->kek, DEFAULT_KEK, 16) == 0;
+        k->transfer_mask = 0;
+        memset(k->transfer_key, 0, sizeof k->transfer_key);
+    }
+    if (k->ak_pending) {
+        k->ak_pending = false;
+        (void)pp_dlms_server_set_keys(s, k->ek, k->pending_ak);
+    }
 }
 
 pp_err_t pp_dlms_sec_next_ic(pp_dlms_server_t *s, uint32_t *ic)

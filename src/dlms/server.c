@@ -26,7 +26,7 @@ pp_err_t pp_dlms_server_init(pp_dlms_server_t *s, const pp_port_t *port, pp_jour
     s->prov = *prov;
     s->cfg = *cfg;
     pp_dlms_sec_init(s);
-    if (s->sec.default_keys || s->sec.default_lls) {
+    if (s->sec.default_keys || s->sec.default_kek || s->sec.default_lls) {
         pp_dlms_sec_event(s, PP_DLMS_SEC_DEFAULT_KEYS, 0);
     }
     return PP_OK;
@@ -111,10 +111,7 @@ int pp_dlms_server_apdu(pp_dlms_server_t *s, unsigned conn, uint16_t client, con
 {
     PP_VERIFY(s && conn < PP_DLMS_SERVER_SESSIONS && resp && (req || len == 0), PP_ERR_ARG);
     pp_dlms_conn_t *c = &s->conn[conn];
-    if (s->sec.ak_pending) { /* the response that confirmed it has gone out */
-        s->sec.ak_pending = false;
-        (void)pp_dlms_server_set_keys(s, s->sec.ek, s->sec.pending_ak);
-    }
+    pp_dlms_sec_apply_pending(s); /* the response that confirmed them has gone out */
     if (len == 0) {
         return 0;
     }

@@ -43,6 +43,15 @@ pp_err_t pp_dlms_sec_gmac(pp_dlms_server_t *s, const uint8_t title[8], uint32_t 
 uint8_t pp_dlms_sec_response_tag(uint8_t req_tag);
 /* Persist the rx counters now (release, close). */
 void pp_dlms_sec_flush(pp_dlms_server_t *s);
+/* global_key_transfer: key_id -> wrapped key (24 octets) for the ids in
+ * mask (bit n = key_id n: 0 unicast EK, 1 broadcast EK, 2 AK, 3 KEK), all
+ * unwrapped with the KEK in force. All or nothing: PP_ERR_AUTH when one
+ * fails its integrity check, PP_ERR_UNSUPPORTED without port key wrap.
+ * The new keys are persisted at once and used after the response. */
+pp_err_t pp_dlms_sec_key_transfer(pp_dlms_server_t *s, uint8_t mask,
+                                  const uint8_t wrapped[4][24]);
+/* Keys confirmed by the previous response take effect. */
+void pp_dlms_sec_apply_pending(pp_dlms_server_t *s);
 
 /* ---- association.c ---- */
 pp_assoc_id_t pp_dlms_assoc_of(uint16_t client, bool *known);

@@ -150,6 +150,8 @@ void pp_fake_port_init(pp_fake_port_t *f, uint32_t nvm_size, uint32_t page_size)
         .nvm_read = fake_nvm_read,
         .nvm_write = fake_nvm_write,
         .rng_fill = fake_rng,
+        .aes_wrap = pp_host_aes_wrap,
+        .aes_unwrap = pp_host_aes_unwrap,
         .gcm_encrypt = pp_host_gcm_encrypt,
         .gcm_decrypt = pp_host_gcm_decrypt,
         .sha256 = pp_host_sha256,

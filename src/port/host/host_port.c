@@ -184,6 +184,8 @@ void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double spe
         .rtc_get = host_rtc_get,
         .rtc_set = host_rtc_set,
         .rng_fill = pp_host_rng_fill,
+        .aes_wrap = pp_host_aes_wrap,
+        .aes_unwrap = pp_host_aes_unwrap,
         .gcm_encrypt = pp_host_gcm_encrypt,
         .gcm_decrypt = pp_host_gcm_decrypt,
         .sha256 = pp_host_sha256,

@@ -45,6 +45,22 @@ static pp_err_t tpl_rng_fill(void *ctx, uint8_t *dst, size_t len)
     return PP_ERR_PORT;
 }
 
+/* AES key wrap (RFC 3394): the MCU's AES engine in ECB mode, 6 * n block
+ * operations; until then key transfer is refused. */
+static pp_err_t tpl_aes_wrap(void *ctx, const uint8_t kek[16], const uint8_t *src, size_t len,
+                             uint8_t *dst)
+{
+    (void)ctx; (void)kek; (void)src; (void)len; (void)dst;
+    return PP_ERR_UNSUPPORTED;
+}
+
+static pp_err_t tpl_aes_unwrap(void *ctx, const uint8_t kek[16], const uint8_t *src, size_t len,
+                               uint8_t *dst)
+{
+    (void)ctx; (void)kek; (void)src; (void)len; (void)dst;
+    return PP_ERR_UNSUPPORTED;
+}
+
 static pp_err_t tpl_stream_write(void *ctx, pp_channel_t ch, unsigned conn,
                                  const uint8_t *src, size_t len)
 {
@@ -85,6 +101,8 @@ void template_port_init(pp_port_t *port, template_board_t *board)
         .nvm_read = tpl_nvm_read,
         .nvm_write = tpl_nvm_write,
         .rng_fill = tpl_rng_fill,
+        .aes_wrap = tpl_aes_wrap,
+        .aes_unwrap = tpl_aes_unwrap,
         .stream_write = tpl_stream_write,
         .relay_set = tpl_relay_set,
         .output_set = tpl_output_set,
