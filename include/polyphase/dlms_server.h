@@ -159,6 +159,8 @@ typedef struct pp_dlms_long_get {
     uint16_t sel_len;
     uint8_t sel[PP_DLMS_SEL_CAP];
     bool primed;                /* cont holds the first attempt's state */
+    bool gbt;                   /* blocks go out as general-block-transfer (window 1) */
+    uint16_t gbt_rx;            /* block-number of the client's last GBT acknowledgement */
     uint64_t cont[PP_DLMS_CONT_CAP / 8]; /* the class's own state (aligned for its struct) */
 } pp_dlms_long_get_t;
 

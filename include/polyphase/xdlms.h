@@ -258,6 +258,27 @@ typedef struct pp_xdlms_data_notification {
 pp_err_t pp_xdlms_data_notification_decode(const uint8_t *apdu, size_t len,
                                            pp_xdlms_data_notification_t *out);
 
+/* ---- general-block-transfer (Green Book 9.3.x, tag 0xE0) ----------------- */
+
+/* block-control: last-block (bit 7), streaming (bit 6), window (bits 0..5). */
+#define PP_GBT_LAST 0x80u
+#define PP_GBT_STREAMING 0x40u
+#define PP_GBT_WINDOW_MASK 0x3Fu
+
+typedef struct pp_xdlms_gbt {
+    uint8_t control;            /* block-control */
+    uint16_t block_number;
+    uint16_t block_number_ack;
+    const uint8_t *data;        /* block-data octets (none: an acknowledgement) */
+    uint32_t data_len;
+} pp_xdlms_gbt_t;
+pp_err_t pp_xdlms_gbt_decode(const uint8_t *apdu, size_t len, pp_xdlms_gbt_t *out);
+/* E0 control block-number block-number-ack length -- the caller appends
+ * data_len octets of block-data. */
+pp_err_t pp_xdlms_put_gbt_head(pp_axdr_wr_t *wr, uint8_t control, uint16_t block_number,
+                               uint16_t block_number_ack, uint32_t data_len);
+int pp_xdlms_gbt_encode(const pp_xdlms_gbt_t *in, uint8_t *out, size_t cap);
+
 /* ---- ExceptionResponse -------------------------------------------------- */
 
 typedef struct pp_xdlms_exception {

@@ -8,7 +8,8 @@
 
 /* What the server offers in the conformance block. */
 #define PP_DLMS_SERVER_CONFORMANCE                                                          \
-    (PP_CONF_BLOCK_TRANSFER_GET | PP_CONF_BLOCK_TRANSFER_SET | PP_CONF_BLOCK_TRANSFER_ACTION | \
+    (PP_CONF_GENERAL_BLOCK_TRANSFER | PP_CONF_BLOCK_TRANSFER_GET | PP_CONF_BLOCK_TRANSFER_SET | \
+     PP_CONF_BLOCK_TRANSFER_ACTION |                                                        \
      PP_CONF_MULTIPLE_REFERENCES |                                                          \
      PP_CONF_GET | PP_CONF_SET | PP_CONF_SELECTIVE_ACCESS | PP_CONF_ACTION |                 \
      PP_CONF_GENERAL_PROTECTION)

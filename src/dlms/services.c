@@ -116,12 +116,33 @@ static pp_err_t get_list(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *
     return PP_OK;
 }
 
-/* The long GET's Data from c->get.sent on into one datablock response. */
+/* GBT block g->block of the virtual GET-Response-Normal "C4 01 iidp 00
+ * Data": the first carries the head, the Data octets already stored at
+ * out + hmax follow. */
+static int gbt_block(pp_dlms_long_get_t *g, bool last, size_t stored, size_t hmax, uint8_t *out,
+                     size_t limit)
+{
+    const bool head = g->block == 1;
+    const uint8_t control = (uint8_t)((last ? PP_GBT_LAST : 0u) | 1u); /* our window: 1 */
+    pp_axdr_wr_t w;
+    pp_axdr_wr_init(&w, out, limit);
+    PP_TRY(pp_xdlms_put_gbt_head(&w, control, (uint16_t)g->block, g->gbt_rx,
+                                 (uint32_t)(stored + (head ? 4u : 0u))));
+    if (head) {
+        PP_TRY(pp_xdlms_put_get_resp_normal(&w, g->iidp));
+    }
+    memmove(out + w.pos, out + hmax, stored);
+    return (int)(w.pos + stored);
+}
+
+/* The long GET's Data from c->get.sent on into one datablock response (or
+ * one general-block-transfer block). */
 static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_t limit)
 {
     pp_dlms_long_get_t *g = &c->get;
-    const size_t hmax = 9 + pp_axdr_length_size((uint32_t)limit);
-    if (limit <= hmax + 1) {
+    const size_t hmax = (g->gbt ? (g->block == 0 ? 10u : 6u) : 9u) +
+                        pp_axdr_length_size((uint32_t)limit);
+    if (limit <= hmax + 1 || (g->gbt && g->block >= UINT16_MAX)) {
         g->active = false;
         return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED, PP_EXC_SERVICE_PDU_TOO_LONG,
                                      out, limit);
@@ -140,6 +161,11 @@ static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_
     g->block++;
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, out, limit);
+    if (rc != PP_OK && !k.overflow && g->gbt) {
+        g->active = false; /* a GBT answer cannot carry a result once begun */
+        return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED,
+                                     PP_EXC_SERVICE_OTHER_REASON, out, limit);
+    }
     if (rc != PP_OK && !k.overflow) {
         g->active = false;
         PP_TRY(pp_xdlms_put_get_resp_block_dar(&w, g->iidp, true, g->block,
@@ -147,6 +173,11 @@ static int get_block(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t *out, size_
         return (int)w.pos;
     }
     const bool last = !k.overflow;
+    if (g->gbt) {
+        g->sent += (uint32_t)k.stored;
+        g->active = !last;
+        return gbt_block(g, last, k.stored, hmax, out, limit);
+    }
     PP_TRY(pp_axdr_put_byte(&w, PP_APDU_GET_RESPONSE));
     PP_TRY(pp_axdr_put_byte(&w, PP_GET_RESP_DATABLOCK));
     PP_TRY(pp_axdr_put_byte(&w, g->iidp));
@@ -168,7 +199,11 @@ static int start_long(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t iidp,
 {
     pp_dlms_long_get_t *g = &c->get;
     const uint32_t keep = list ? list_len : (acc->present ? acc->params_len : 0);
-    if (!(c->conformance & PP_CONF_BLOCK_TRANSFER_GET) || keep > PP_DLMS_SEL_CAP ||
+    /* GBT when the client lacks GET block transfer; plain associations only
+     * (a ciphered answer needs its whole length and tag before sending) */
+    const bool gbt = !(c->conformance & PP_CONF_BLOCK_TRANSFER_GET) &&
+                     (c->conformance & PP_CONF_GENERAL_BLOCK_TRANSFER) && !c->ciphered;
+    if ((!(c->conformance & PP_CONF_BLOCK_TRANSFER_GET) && !gbt) || keep > PP_DLMS_SEL_CAP ||
         (list && count > 255)) {
         pp_axdr_wr_t w;
         pp_axdr_wr_init(&w, out, limit);
@@ -181,6 +216,7 @@ static int start_long(pp_dlms_server_t *s, pp_dlms_conn_t *c, uint8_t iidp,
     }
     memset(g, 0, sizeof *g);
     g->active = true;
+    g->gbt = gbt;
     g->iidp = iidp;
     if (list) {
         g->selector = (uint8_t)count;
@@ -216,8 +252,8 @@ static int get(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, out, limit);
     if (rq.type == PP_GET_REQ_NEXT) {
-        if (!c->get.active || rq.block_number != c->get.block) {
-            uint8_t dar = c->get.active ? PP_DAR_DATA_BLOCK_NUMBER_INVALID
+        if (!c->get.active || c->get.gbt || rq.block_number != c->get.block) {
+            uint8_t dar = c->get.active && !c->get.gbt ? PP_DAR_DATA_BLOCK_NUMBER_INVALID
                                         : PP_DAR_NO_LONG_GET_IN_PROGRESS;
             c->get.active = false;
             PP_TRY(pp_xdlms_put_get_resp_block_dar(&w, rq.iidp, true, rq.block_number, dar));
@@ -388,6 +424,31 @@ static int set(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_
     return pp_xdlms_set_resp_encode(&re, out, limit);
 }
 
+/* A client's general-block-transfer: with window 1, the acknowledgement
+ * (no block-data) of the last block of a long GET sent as GBT. */
+static int gbt_ack(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *req, size_t len,
+                   uint8_t *out, size_t limit)
+{
+    pp_xdlms_gbt_t b;
+    pp_dlms_long_get_t *g = &c->get;
+    if (pp_xdlms_gbt_decode(req, len, &b) != PP_OK) {
+        return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_UNKNOWN, PP_EXC_SERVICE_OTHER_REASON,
+                                     out, limit);
+    }
+    if (b.data_len != 0) { /* requests in GBT blocks: not offered */
+        g->active = false;
+        return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED,
+                                     PP_EXC_SERVICE_NOT_SUPPORTED, out, limit);
+    }
+    if (!g->active || !g->gbt || b.block_number_ack != g->block) {
+        g->active = false; /* nothing to send, or a lost block: no retransmission */
+        return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_NOT_ALLOWED,
+                                     PP_EXC_SERVICE_OPERATION_NOT_POSSIBLE, out, limit);
+    }
+    g->gbt_rx = b.block_number;
+    return get_block(s, c, out, limit);
+}
+
 /* During HLS only reply_to_HLS_authentication of the current association. */
 static bool hls_step(const uint8_t *req, size_t len)
 {
@@ -412,6 +473,7 @@ int pp_dlms_svc_request(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *r
     case PP_APDU_GET_REQUEST: need = PP_CONF_GET; break;
     case PP_APDU_SET_REQUEST: need = PP_CONF_SET; break;
     case PP_APDU_ACTION_REQUEST: need = PP_CONF_ACTION; break;
+    case PP_APDU_GENERAL_BLOCK_TRANSFER: need = PP_CONF_GENERAL_BLOCK_TRANSFER; break;
     default:
         return pp_dlms_svc_exception(PP_EXC_STATE_SERVICE_UNKNOWN, PP_EXC_SERVICE_NOT_SUPPORTED,
                                      out, limit);
@@ -423,6 +485,7 @@ int pp_dlms_svc_request(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *r
     switch (req[0]) {
     case PP_APDU_GET_REQUEST: return get(s, c, req, len, out, limit);
     case PP_APDU_SET_REQUEST: return set(s, c, req, len, out, limit);
+    case PP_APDU_GENERAL_BLOCK_TRANSFER: return gbt_ack(s, c, req, len, out, limit);
     default: return pp_dlms_svc_action(s, c, req, len, out, limit);
     }
 }

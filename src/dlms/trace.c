@@ -231,6 +231,25 @@ static void acse(pp_text_t *t, const uint8_t *a, size_t n)
     }
 }
 
+static void gbt(pp_text_t *t, const uint8_t *a, size_t n)
+{
+    pp_xdlms_gbt_t g;
+    pp_text_s(t, "general-block-transfer");
+    if (pp_xdlms_gbt_decode(a, n, &g) != PP_OK) {
+        pp_text_s(t, " malformed");
+        return;
+    }
+    put_block(t, "", g.block_number, (g.control & PP_GBT_LAST) != 0);
+    pp_text_s(t, " ack=");
+    pp_text_u(t, g.block_number_ack);
+    pp_text_s(t, " window=");
+    pp_text_u(t, g.control & PP_GBT_WINDOW_MASK);
+    pp_text_s(t, (g.control & PP_GBT_STREAMING) ? " streaming" : "");
+    pp_text_s(t, " data=");
+    pp_text_u(t, g.data_len);
+    pp_text_s(t, "B");
+}
+
 int pp_dlms_trace(const uint8_t *apdu, size_t len, char *out, size_t cap)
 {
     pp_text_t t;
@@ -254,6 +273,8 @@ int pp_dlms_trace(const uint8_t *apdu, size_t len, char *out, size_t cap)
             pp_text_u(&t, h.payload_len);
             pp_text_s(&t, "B");
         }
+    } else if (apdu[0] == PP_APDU_GENERAL_BLOCK_TRANSFER) {
+        gbt(&t, apdu, len);
     } else if (apdu[0] == PP_APDU_GET_REQUEST) {
         get_req(&t, apdu, len);
     } else if (apdu[0] == PP_APDU_GET_RESPONSE) {

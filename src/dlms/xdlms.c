@@ -923,6 +923,44 @@ static bool is_general_ciphering(uint8_t tag)
     return tag == PP_APDU_GENERAL_GLO_CIPHERING || tag == PP_APDU_GENERAL_DED_CIPHERING;
 }
 
+/* ---- general-block-transfer --------------------------------------------- */
+
+pp_err_t pp_xdlms_gbt_decode(const uint8_t *apdu, size_t len, pp_xdlms_gbt_t *out)
+{
+    pp_axdr_rd_t rd;
+    memset(out, 0, sizeof *out);
+    PP_TRY(begin(&rd, apdu, len, PP_APDU_GENERAL_BLOCK_TRANSFER));
+    PP_TRY(get_u8(&rd, &out->control));
+    PP_TRY(get_u16(&rd, &out->block_number));
+    PP_TRY(get_u16(&rd, &out->block_number_ack));
+    PP_TRY(get_os(&rd, &out->data, &out->data_len));
+    return finish(&rd);
+}
+
+pp_err_t pp_xdlms_put_gbt_head(pp_axdr_wr_t *wr, uint8_t control, uint16_t block_number,
+                               uint16_t block_number_ack, uint32_t data_len)
+{
+    PP_VERIFY(data_len <= PP_AXDR_MAX_LEN, PP_ERR_ARG);
+    PP_VERIFY(wr->cap - wr->pos >= 6u + pp_axdr_length_size(data_len), PP_ERR_NOSPACE);
+    PP_TRY(put_u8(wr, PP_APDU_GENERAL_BLOCK_TRANSFER));
+    PP_TRY(put_u8(wr, control));
+    PP_TRY(put_u16(wr, block_number));
+    PP_TRY(put_u16(wr, block_number_ack));
+    return pp_axdr_put_length(wr, data_len);
+}
+
+int pp_xdlms_gbt_encode(const pp_xdlms_gbt_t *in, uint8_t *out, size_t cap)
+{
+    pp_axdr_wr_t wr;
+    pp_axdr_wr_init(&wr, out, cap);
+    pp_err_t rc = pp_xdlms_put_gbt_head(&wr, in->control, in->block_number,
+                                        in->block_number_ack, in->data_len);
+    if (rc == PP_OK) {
+        rc = pp_axdr_put_raw(&wr, in->data, in->data_len);
+    }
+    return done(&wr, rc);
+}
+
 bool pp_xdlms_is_ciphered_tag(uint8_t tag)
 {
     switch (tag) {

@@ -39,6 +39,11 @@ static void check_plain(const uint8_t *r, size_t n)
         rc = pp_xdlms_exception_decode(r, n, &x);
         break;
     }
+    case PP_APDU_GENERAL_BLOCK_TRANSFER: {
+        pp_xdlms_gbt_t x;
+        rc = pp_xdlms_gbt_decode(r, n, &x);
+        break;
+    }
     case PP_APDU_AARE: {
         pp_acse_aare_t x;
         rc = pp_acse_aare_decode(r, n, &x);

@@ -32,6 +32,13 @@ static void check_requests(const uint8_t *data, size_t size)
             abort();
         }
     }
+    pp_xdlms_gbt_t b;
+    if (pp_xdlms_gbt_decode(data, size, &b) == PP_OK) {
+        int n = pp_xdlms_gbt_encode(&b, out, sizeof out);
+        if (n != (int)size || pp_xdlms_gbt_decode(out, (size_t)n, &b) != PP_OK) {
+            abort(); /* one encoding only: re-encoding gives the same octets' count */
+        }
+    }
     pp_xdlms_initiate_req_t i;
     if (pp_xdlms_initiate_req_decode(data, size, &i) == PP_OK) {
         int n = pp_xdlms_initiate_req_encode(&i, out, sizeof out);

@@ -406,8 +406,8 @@ static void association_attributes(void **state)
                                    0x05, 0x11, 0x08, 0x11, 0x02, 0x11, 0x01};
     assert_int_equal(GET(h, 0, 17, 15, ASSOC_LN, 6, NULL, d), sizeof MECH);
     assert_memory_equal(d, MECH, sizeof MECH);
-    /* xDLMS context: conformance 40 1E 1D (24 bits), 1024, 1024, 6, 0, "" */
-    static const uint8_t XC[] = {0x02, 0x06, 0x04, 0x18, 0x40, 0x1E, 0x1D, 0x12, 0x04, 0x00,
+    /* xDLMS context: conformance 60 1E 1D (24 bits), 1024, 1024, 6, 0, "" */
+    static const uint8_t XC[] = {0x02, 0x06, 0x04, 0x18, 0x60, 0x1E, 0x1D, 0x12, 0x04, 0x00,
                                  0x12, 0x04, 0x00, 0x11, 0x06, 0x0F, 0x00, 0x09, 0x00};
     assert_int_equal(GET(h, 0, 17, 15, ASSOC_LN, 5, NULL, d), sizeof XC);
     assert_memory_equal(d, XC, sizeof XC);

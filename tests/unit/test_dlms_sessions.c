@@ -43,9 +43,9 @@ static int teardown(void **state)
 static void aare_public_exact(void **state)
 {
     pp_dsh_t *h = *state;
-    /* Ours: general-protection(1), block-transfer-get(11), -set(12),
-     * -action(13), multiple-references(14), get(19), set(20),
-     * selective-access(21), action(23) = 40 1E 1D; with the client's
+    /* Ours: general-protection(1), general-block-transfer(2),
+     * block-transfer-get(11), -set(12), -action(13), multiple-references(14),
+     * get(19), set(20), selective-access(21), action(23) = 60 1E 1D; with the client's
      * 00 7E 1F: 00 1E 1D.
      * InitiateResponse 08 00 06 5F1F 04 00 001E1D 0400 0007 (14 octets). */
     static const uint8_t AARE[] = {
