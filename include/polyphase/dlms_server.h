@@ -185,7 +185,6 @@ typedef struct pp_dlms_long_action {
     uint8_t phase;              /* pp_dlms_pblock_phase_t */
     uint8_t iidp;               /* of the first request */
     uint8_t nmeth;              /* with-list: methods (descriptors at data[0..head)); 0 single */
-    bool list;                  /* the answer is an action-response-with-list body */
     uint32_t block;             /* last block received or sent */
     pp_xdlms_attr_t method;     /* single method */
     uint16_t head;

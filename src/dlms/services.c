@@ -117,19 +117,22 @@ static pp_err_t get_list(pp_dlms_server_t *s, pp_dlms_conn_t *c, const uint8_t *
 }
 
 /* GBT block g->block of the virtual GET-Response-Normal "C4 01 iidp 00
- * Data": the first carries the head, the Data octets already stored at
- * out + hmax follow. */
+ * Data" (with-list: "C4 03 iidp" count results): the first carries the
+ * head, the octets already stored at out + hmax follow. */
 static int gbt_block(pp_dlms_long_get_t *g, bool last, size_t stored, size_t hmax, uint8_t *out,
                      size_t limit)
 {
-    const bool head = g->block == 1;
+    const bool list = g->attr.class_id == 0;
+    const size_t head = g->block != 1 ? 0u : (list ? 3u : 4u);
     const uint8_t control = (uint8_t)((last ? PP_GBT_LAST : 0u) | 1u); /* our window: 1 */
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, out, limit);
     PP_TRY(pp_xdlms_put_gbt_head(&w, control, (uint16_t)g->block, g->gbt_rx,
-                                 (uint32_t)(stored + (head ? 4u : 0u))));
+                                 (uint32_t)(stored + head)));
     if (head) {
-        PP_TRY(pp_xdlms_put_get_resp_normal(&w, g->iidp));
+        const uint8_t h[4] = {PP_APDU_GET_RESPONSE, list ? PP_GET_RESP_WITH_LIST
+                                                         : PP_GET_RESP_NORMAL, g->iidp, 0};
+        PP_TRY(pp_axdr_put_raw(&w, h, head));
     }
     memmove(out + w.pos, out + hmax, stored);
     return (int)(w.pos + stored);

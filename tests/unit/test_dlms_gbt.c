@@ -141,6 +141,36 @@ static void gbt_errors(void **state)
     assert_memory_equal(h->resp, NOT_SUPPORTED, 3);
 }
 
+/* GET-with-list (multiple-references, bit 14): the first block starts C4 03. */
+static void with_list_in_gbt_blocks(void **state)
+{
+    pp_dsh_t *h = *state;
+    assert_int_equal(pp_dsh_assoc(h, 0, 17, "12345678", CONF_GBT | 0x200u, 64), 0);
+    assert_int_equal(pp_dsh_assoc(h, 1, 17, "12345678", 0x0000021Du, 0), 0);
+    /* C0 03 C1, 2 items: profile buffer, profile capture period (attr 4) */
+    static const uint8_t REQ[] = {0xC0, 0x03, 0xC1, 0x02, 0x00, 0x07, 1, 1, 99, 1, 0, 255, 0x02,
+                                  0x00, 0x00, 0x07, 1, 1, 99, 1, 0, 255, 0x04, 0x00};
+    uint8_t whole[1024], got[1024];
+    const int wn = pp_dsh_req(h, 1, 17, REQ, sizeof REQ);
+    assert_true(wn > 300);
+    assert_int_equal(h->resp[1], PP_GET_RESP_WITH_LIST);
+    memcpy(whole, h->resp, (size_t)wn);
+    int n = pp_dsh_req(h, 0, 17, REQ, sizeof REQ);
+    static const uint8_t HEAD1[] = {0xE0, 0x01, 0x00, 0x01, 0x00, 0x00};
+    assert_memory_equal(h->resp, HEAD1, 6);
+    assert_memory_equal(h->resp + 7, whole, 4); /* C4 03 C1 02 */
+    size_t total = (size_t)(n - 7);
+    memcpy(got, h->resp + 7, total);
+    for (uint16_t block = 1; !(h->resp[1] & 0x80); block++) {
+        n = ack(h, block, block);
+        assert_true(n > 7 && n <= 64);
+        memcpy(got + total, h->resp + 7, (size_t)(n - 7));
+        total += (size_t)(n - 7);
+    }
+    assert_int_equal(total, wn);
+    assert_memory_equal(got, whole, total);
+}
+
 /* With block-transfer-with-get negotiated too, the GET's own blocks are used. */
 static void get_blocks_preferred(void **state)
 {
@@ -158,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(long_get_in_gbt_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(gbt_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(with_list_in_gbt_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(get_blocks_preferred, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
