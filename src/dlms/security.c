@@ -230,7 +230,7 @@ pp_err_t pp_dlms_sec_key_transfer(pp_dlms_server_t *s, uint8_t mask,
             pp_err_t rc = p->aes_unwrap(p->ctx, k->kek, wrapped[id], 24, keys[id]);
             if (rc != PP_OK) {
                 memset(keys, 0, sizeof keys);
-                return rc == PP_ERR_AUTH ? PP_ERR_AUTH : PP_ERR_PORT;
+                return rc == PP_ERR_AUTH || rc == PP_ERR_UNSUPPORTED ? rc : PP_ERR_PORT;
             }
         }
     }

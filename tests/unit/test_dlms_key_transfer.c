@@ -197,6 +197,9 @@ static void refusals(void **state)
     n += entry(req + n, 0, RFC_WRAPPED);
     assert_int_equal(pp_dsh_exchange(h, 0, 1, req, n, resp, sizeof resp), 5);
     assert_int_equal(resp[3], PP_ACTRES_OTHER_REASON);
+    /* a port without key wrap (the template's stubs): other-reason */
+    h->fake.port.aes_unwrap = NULL;
+    assert_int_equal(transfer(h, 1, 0, RFC_WRAPPED), PP_ACTRES_OTHER_REASON);
     /* nothing changed */
     assert_memory_equal(h->srv.sec.ek, DEFAULT_EK, 16);
     uint8_t data[64];
