@@ -42,11 +42,15 @@ static void set_neutral_weights(pp_metrology_t *m)
     }
 }
 
+/* The DFT restarts at this sample with frequency f_hz: block-offset table
+ * e^{j omega t} (computed directly, no drift) and the start phasor 1. */
 static void start_oscillator(pp_metrology_t *m, double f_hz)
 {
     m->omega = 2.0 * PI_D * f_hz / (double)m->cfg.sample_rate_hz;
-    m->rot_c = cos(m->omega);
-    m->rot_s = sin(m->omega);
+    for (unsigned t = 0; t <= PP_METROLOGY_BLOCK; t++) {
+        m->dft_cos[t] = cos(m->omega * t);
+        m->dft_sin[t] = sin(m->omega * t);
+    }
     m->osc_c = 1.0;
     m->osc_s = 0.0;
     for (unsigned k = 0; k < PP_PHASES; k++) {
@@ -229,30 +233,37 @@ static void crossing(pp_metrology_t *m, int32_t x)
 
 /* ---- THD window: 4-point Lagrange resampling to exactly 10 cycles ---- */
 
-static void thd_sample(pp_metrology_t *m, const pp_adc_block_t *b)
+/* Channels U1..I3 of sample n of this second: in the run starting at sample
+ * n0 (b[0]), or one of the last samples before it. */
+static const int32_t *sample_at(const pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0,
+                                uint32_t n)
 {
-    unsigned n = m->n;
-    memcpy(m->hist[n & 3], b->code, sizeof m->hist[0]);
-    while (n >= 3 && m->thd_next <= (double)(n - 1) && m->thd_k < PP_METROLOGY_THD_N) {
-        unsigned base = (unsigned)m->thd_next;
-        if (base > n - 1) {
-            base = n - 1;
-        }
-        if (base < n - 2) {
-            base = n - 2;
-        }
+    return n >= n0 ? b[n - n0].code : m->hist[n & 3];
+}
+
+/* Window points whose four samples are in by the end of the run b[0..len)
+ * starting at sample n0; keeps the run's last samples for the next run. */
+static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, size_t len)
+{
+    uint32_t end = n0 + (uint32_t)len;
+    while (m->thd_k < PP_METROLOGY_THD_N && m->thd_next < (double)end - 2.0) {
+        uint32_t base = (uint32_t)m->thd_next;
         double mu = m->thd_next - (double)base;
         double c0 = -mu * (mu - 1) * (mu - 2) / 6, c1 = (mu + 1) * (mu - 1) * (mu - 2) / 2;
         double c2 = -(mu + 1) * mu * (mu - 2) / 2, c3 = (mu + 1) * mu * (mu - 1) / 6;
-        const int32_t *y0 = m->hist[(base - 1) & 3], *y1 = m->hist[base & 3];
-        const int32_t *y2 = m->hist[(base + 1) & 3], *y3 = m->hist[(base + 2) & 3];
+        const int32_t *y0 = sample_at(m, b, n0, base - 1), *y1 = sample_at(m, b, n0, base);
+        const int32_t *y2 = sample_at(m, b, n0, base + 1), *y3 = sample_at(m, b, n0, base + 2);
+        unsigned slot = pp_metrology_thd_slot(m->thd_k);
         for (unsigned k = 0; k < PP_PHASES; k++) {
-            float *z = &m->thd_buf[k][2 * m->thd_k];
-            z[0] = (float)(c0 * y0[k] + c1 * y1[k] + c2 * y2[k] + c3 * y3[k]);
-            z[1] = (float)(c0 * y0[3 + k] + c1 * y1[3 + k] + c2 * y2[3 + k] + c3 * y3[3 + k]);
+            m->thd_re[k][slot] = (float)(c0 * y0[k] + c1 * y1[k] + c2 * y2[k] + c3 * y3[k]);
+            m->thd_im[k][slot] =
+                (float)(c0 * y0[3 + k] + c1 * y1[3 + k] + c2 * y2[3 + k] + c3 * y3[3 + k]);
         }
         m->thd_k++;
         m->thd_next += m->thd_step;
+    }
+    for (uint32_t n = len > 4 ? end - 4 : n0; n < end; n++) {
+        memcpy(m->hist[n & 3], b[n - n0].code, sizeof m->hist[0]);
     }
 }
 
@@ -446,6 +457,27 @@ static void rebase_halfcycles(pp_metrology_t *m)
     }
 }
 
+/* Neutral RMS in A: from the In sums, or from the I1..I3 sums with
+ * in = sum w_k i_k, so sum in^2 = sum w_k^2 i_k^2 + 2 sum w_k w_l i_k i_l. */
+static float neutral_rms(const pp_metrology_t *m)
+{
+    double n = (double)m->n, sum, sq;
+    if (m->cfg.has_neutral) {
+        double w = m->cfg.scale[6];
+        sum = w * (double)m->sn;
+        sq = w * w * (double)m->snn;
+    } else {
+        sum = sq = 0;
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            double w = m->nw[k], w_next = m->nw[(k + 1) % PP_PHASES];
+            sum += w * (double)m->ph[k].si;
+            sq += w * w * (double)m->ph[k].sii + 2 * w * w_next * (double)m->ph[k].sij;
+        }
+    }
+    double mean = sum / n, var = sq / n - mean * mean;
+    return (float)sqrt(var > 0 ? var : 0);
+}
+
 static void close_second(pp_metrology_t *m, pp_frame_t *f)
 {
     memset(f, 0, sizeof *f);
@@ -453,7 +485,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     f->duration_ms = 1000;
     if (m->thd_k == PP_METROLOGY_THD_N && m->thd_locked) {
         for (unsigned k = 0; k < PP_PHASES; k++) {
-            pp_metrology_thd_compute(m->thd_buf[k], m->twiddle, &m->thd_u[k], &m->thd_i[k]);
+            pp_metrology_thd_compute(m->thd_re[k], m->thd_im[k], m->twiddle, &m->thd_u[k], &m->thd_i[k]);
         }
     }
     estimate_dc(m);
@@ -469,8 +501,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     f->q_var = (float)qs;
     f->s_va = (float)ss;
     f->pf = ss > 0 ? (float)(ps / ss) : 0.0f;
-    double nm = m->n_sum / m->n, nv = m->n_sq / m->n - nm * nm;
-    f->i_neutral_a = (float)sqrt(nv > 0 ? nv : 0);
+    f->i_neutral_a = neutral_rms(m);
     eval_frequency(m, f);
     eval_angles(f, fu);
     pp_metrology_energy_step(&m->energy, f);
@@ -478,90 +509,110 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
 
     rebase_halfcycles(m);
     memset(m->ph, 0, sizeof m->ph);
-    m->n_sum = m->n_sq = 0;
+    m->sn = m->snn = 0;
     m->rises_s = 0;
     m->n = 0;
     start_oscillator(m, m->f_sec);
     start_thd_window(m, m->f_sec);
 }
 
-/* Per-sample sums: exact integer power sums, the single-bin DFT at the
- * fundamental (recursive oscillator), the neutral; kept in locals (registers)
- * for a run of samples. Also arms the crossing detector; stops before a
- * sample that fires a crossing event, which slow_sample() then handles. */
-static size_t fast_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t n)
+/* ---- runs of samples between crossing events ---- */
+
+/* First sample from j on (limit if none) whose reference code is at or above
+ * level (above) or below it (!above). */
+static size_t scan_ref(const pp_adc_block_t *b, size_t j, size_t limit, unsigned ref,
+                       int64_t level, bool above)
 {
-    int64_t su[3], si[3], suu[3], sii[3], sui[3];
-    double fur[3], fui[3], fir[3], fii[3];
-    for (unsigned k = 0; k < 3; k++) {
-        const pp_metrology_sums_t *p = &m->ph[k];
-        su[k] = p->su; si[k] = p->si; suu[k] = p->suu; sii[k] = p->sii; sui[k] = p->sui;
-        fur[k] = p->fu_re; fui[k] = p->fu_im; fir[k] = p->fi_re; fii[k] = p->fi_im;
-    }
-    double c = m->osc_c, s = m->osc_s, rc = m->rot_c, rs = m->rot_s;
-    double ns = m->n_sum, nq = m->n_sq, w0 = m->nw[0], w1 = m->nw[1], w2 = m->nw[2];
-    double wn = m->cfg.scale[6];
-    bool measured_n = m->cfg.has_neutral;
-    unsigned ref = m->ref, state = m->zc_state;
-    int32_t dcr = (int32_t)m->dc[ref], h = m->hyst_code, xp = m->ref_prev;
-    size_t j;
-    for (j = 0; j < n; j++) {
-        const int32_t *x = b[j].code;
-        int32_t r = x[ref] - dcr;
-        if ((state == ZC_ARM_RISE && r >= 0) || (state == ZC_ARM_FALL && r < 0)) {
-            break;
+    if (above) {
+        while (j < limit && b[j].code[ref] < level) {
+            j++;
         }
-        if (state == ZC_WAIT_LOW && r < -h) {
-            state = ZC_ARM_RISE;
-        } else if (state == ZC_WAIT_HIGH && r > h) {
-            state = ZC_ARM_FALL;
+    } else {
+        while (j < limit && b[j].code[ref] >= level) {
+            j++;
         }
-        xp = r;
-        for (unsigned k = 0; k < 3; k++) {
-            int32_t u = x[k], i = x[3 + k];
-            su[k] += u;
-            si[k] += i;
-            suu[k] += (int64_t)u * u;
-            sii[k] += (int64_t)i * i;
-            sui[k] += (int64_t)u * i;
-            fur[k] += u * c;
-            fui[k] += u * s;
-            fir[k] += i * c;
-            fii[k] += i * s;
-        }
-        double in = measured_n ? x[6] * wn : w0 * x[3] + w1 * x[4] + w2 * x[5];
-        ns += in;
-        nq += in * in;
-        double c2 = c * rc - s * rs;
-        s = s * rc + c * rs;
-        c = c2;
     }
-    for (unsigned k = 0; k < 3; k++) {
-        pp_metrology_sums_t *p = &m->ph[k];
-        p->su = su[k]; p->si = si[k]; p->suu = suu[k]; p->sii = sii[k]; p->sui = sui[k];
-        p->fu_re = fur[k]; p->fu_im = fui[k]; p->fi_re = fir[k]; p->fi_im = fii[k];
-    }
-    m->osc_c = c;
-    m->osc_s = s;
-    m->n_sum = ns;
-    m->n_sq = nq;
-    m->zc_state = (uint8_t)state;
-    m->ref_prev = xp;
-    m->n += (uint32_t)j;
-    m->total_samples += j;
     return j;
 }
 
-/* One sample through every stage (crossing events, THD window). After
- * crossing() has handled this sample's event, fast_run() cannot stop on it,
- * so it adds the sample's sums. */
-static void slow_sample(pp_metrology_t *m, const pp_adc_block_t *b)
+/* How many samples from b[0] (at most limit) form the next run: a crossing
+ * event on b[0] is handled here, before the run's sums; the run ends before
+ * the next sample that fires one. Advances the detector over the run. */
+static size_t take_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t limit)
 {
-    crossing(m, b->code[m->ref] - (int32_t)m->dc[m->ref]);
-    if (m->thd_k < PP_METROLOGY_THD_N) {
-        thd_sample(m, b);
+    unsigned ref = m->ref;
+    int32_t dcr = (int32_t)m->dc[ref];
+    int64_t h = m->hyst_code;
+    crossing(m, b[0].code[ref] - dcr);
+    size_t j = 1;
+    while (j < limit) {
+        switch (m->zc_state) {
+        case ZC_WAIT_LOW: /* armed by the first sample below -h */
+            j = scan_ref(b, j, limit, ref, (int64_t)dcr - h, false);
+            break;
+        case ZC_ARM_RISE: /* stops at the first sample >= 0 */
+            j = scan_ref(b, j, limit, ref, dcr, true);
+            break;
+        case ZC_WAIT_HIGH: /* armed by the first sample above +h */
+            j = scan_ref(b, j, limit, ref, (int64_t)dcr + h + 1, true);
+            break;
+        default: /* stops at the first sample < 0 */
+            j = scan_ref(b, j, limit, ref, dcr, false);
+            break;
+        }
+        if (j == limit || m->zc_state == ZC_ARM_RISE || m->zc_state == ZC_ARM_FALL) {
+            break;
+        }
+        m->zc_state = m->zc_state == ZC_WAIT_LOW ? ZC_ARM_RISE : ZC_ARM_FALL;
+        j++;
     }
-    (void)fast_run(m, b, 1);
+    m->ref_prev = b[j - 1].code[ref] - dcr;
+    return j;
+}
+
+/* Adds one block's exact sums to the second's int64 totals and its DFT terms,
+ * turned by the phasor of the block's first sample; advances that phasor. */
+static void add_block(pp_metrology_t *m, const pp_block_sums_t *bs, size_t len)
+{
+    double c = m->osc_c, s = m->osc_s;
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        pp_metrology_sums_t *p = &m->ph[k];
+        p->su += (int64_t)bs->s[k];
+        p->si += (int64_t)bs->s[3 + k];
+        p->suu += (int64_t)bs->q[k];
+        p->sii += (int64_t)bs->q[3 + k];
+        p->sui += (int64_t)bs->ui[k];
+        p->fu_re += c * bs->re[k] - s * bs->im[k];
+        p->fu_im += s * bs->re[k] + c * bs->im[k];
+        p->fi_re += c * bs->re[3 + k] - s * bs->im[3 + k];
+        p->fi_im += s * bs->re[3 + k] + c * bs->im[3 + k];
+    }
+    m->osc_c = c * m->dft_cos[len] - s * m->dft_sin[len];
+    m->osc_s = s * m->dft_cos[len] + c * m->dft_sin[len];
+}
+
+/* Everything a run of samples adds: THD window points, power and neutral
+ * sums, fundamental DFT. */
+static void sum_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t len)
+{
+    if (m->thd_k < PP_METROLOGY_THD_N) {
+        thd_fill(m, b, m->n, len);
+    }
+    pp_block_sums_t bs;
+    pp_metrology_block_powers(b, len, &bs);
+    pp_metrology_block_dft(b, len, m->dft_cos, m->dft_sin, &bs);
+    add_block(m, &bs, len);
+    if (m->cfg.has_neutral) {
+        m->sn += (int64_t)bs.s[6];
+        m->snn += (int64_t)bs.q[6];
+    } else {
+        pp_metrology_block_currents(b, len, &bs);
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            m->ph[k].sij += (int64_t)bs.ii[k];
+        }
+    }
+    m->n += (uint32_t)len;
+    m->total_samples += len;
 }
 
 int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
@@ -575,13 +626,12 @@ int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
     PP_VERIFY(out != NULL || ((uint64_t)m->n + n) / rate == 0, PP_ERR_ARG);
     size_t j = 0;
     while (j < n) {
-        if (m->thd_k >= PP_METROLOGY_THD_N) {
-            size_t left = rate - m->n;
-            j += fast_run(m, blocks + j, n - j < left ? n - j : left);
-        }
-        if (j < n && m->n < rate) {
-            slow_sample(m, &blocks[j++]);
-        }
+        size_t limit = n - j;
+        limit = limit < rate - m->n ? limit : rate - m->n;
+        limit = limit < PP_METROLOGY_BLOCK ? limit : PP_METROLOGY_BLOCK;
+        size_t len = take_run(m, blocks + j, limit);
+        sum_run(m, blocks + j, len);
+        j += len;
         if (m->n == rate) {
             close_second(m, &out[frames++]);
         }

@@ -4,10 +4,31 @@
 
 #include "polyphase/metrology.h"
 
-/* Fills the twiddle table (N/2 cos, -sin pairs) for the THD transform. */
+/* Fills the twiddle table (N/2 cosines, then N/2 negated sines) for the THD
+ * transform. */
 void pp_metrology_thd_init(float *twiddle);
-/* THD of U and I in percent from one resampled 10-cycle window holding u in
- * the real and i in the imaginary parts; destroys buf. */
-void pp_metrology_thd_compute(float *buf, const float *twiddle, float *thd_u, float *thd_i);
+/* Where window point k goes in thd_re/thd_im: the FFT's bit-reversed order. */
+unsigned pp_metrology_thd_slot(unsigned k);
+/* THD of U and I in percent from one resampled 10-cycle window (u in re, i in
+ * im, bit-reversed order); destroys re and im. */
+void pp_metrology_thd_compute(float *re, float *im, const float *twiddle, float *thd_u,
+                              float *thd_i);
+
+/* Sums over one block of at most PP_METROLOGY_BLOCK sample sets, exact
+ * integers held in doubles (metrology_block.c), and the block's DFT terms. */
+typedef struct pp_block_sums {
+    double s[PP_ADC_CHANNELS], q[PP_ADC_CHANNELS]; /* codes and their squares */
+    double ui[PP_PHASES];  /* u_k i_k */
+    double ii[PP_PHASES];  /* i_k i_(k+1 mod 3) */
+    double re[6], im[6];   /* x_t cos(w t), x_t sin(w t), t from the block start, U1..I3 */
+} pp_block_sums_t;
+
+/* s, q and ui (q and s of In are meaningful only if In is measured). */
+void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
+/* ii, needed only when the neutral current is computed from I1..I3. */
+void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
+/* re and im with cosw[t] = cos(w t), sinw[t] = sin(w t). */
+void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *cosw,
+                            const double *sinw, pp_block_sums_t *out);
 
 #endif

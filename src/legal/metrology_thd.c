@@ -1,68 +1,107 @@
 /* THD of U and I (IEC 61000-4-7 harmonic groups 2..40) from one 10-cycle
  * window resampled to PP_METROLOGY_THD_N points, so bin 10h is harmonic h.
- * One complex FFT per phase carries u (real part) and i (imaginary part). */
+ * One complex FFT per phase carries u (real part) and i (imaginary part).
+ * The window is filled in bit-reversed order, so the radix-2 transform needs
+ * no reordering pass; real and imaginary parts are separate arrays so four
+ * butterflies run per vector operation (GCC/clang vector types, scalar code
+ * on targets without a vector unit). */
 #include <math.h>
+#include <string.h>
 
 #include "metrology_priv.h"
 
 #define N PP_METROLOGY_THD_N
+#define LOG2_N 10u
 #define PI_D 3.14159265358979323846
+
+typedef float v4f __attribute__((vector_size(16)));
 
 void pp_metrology_thd_init(float *twiddle)
 {
     for (unsigned k = 0; k < N / 2; k++) {
         double a = 2.0 * PI_D * (double)k / (double)N;
-        twiddle[2 * k] = (float)cos(a);
-        twiddle[2 * k + 1] = (float)-sin(a);
+        twiddle[k] = (float)cos(a);
+        twiddle[N / 2 + k] = (float)-sin(a);
     }
 }
 
-static void bit_reverse(float *buf)
+unsigned pp_metrology_thd_slot(unsigned k)
 {
-    unsigned j = 0;
-    for (unsigned i = 0; i < N - 1; i++) {
-        if (i < j) {
-            float tr = buf[2 * i], ti = buf[2 * i + 1];
-            buf[2 * i] = buf[2 * j];
-            buf[2 * i + 1] = buf[2 * j + 1];
-            buf[2 * j] = tr;
-            buf[2 * j + 1] = ti;
-        }
-        unsigned bit = N >> 1;
-        while (j & bit) {
-            j ^= bit;
-            bit >>= 1;
-        }
-        j |= bit;
+    unsigned r = 0;
+    for (unsigned b = 0; b < LOG2_N; b++) {
+        r = (r << 1) | ((k >> b) & 1u);
+    }
+    return r;
+}
+
+static v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void store4(float *p, v4f v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Stages of length 2 and 4 together: twiddles 1 and -j only. */
+static void first_stages(float *re, float *im)
+{
+    for (unsigned g = 0; g < N; g += 4) {
+        float *r = &re[g], *i = &im[g];
+        float ar = r[0] + r[1], ai = i[0] + i[1], br = r[0] - r[1], bi = i[0] - i[1];
+        float cr = r[2] + r[3], ci = i[2] + i[3], dr = r[2] - r[3], di = i[2] - i[3];
+        r[0] = ar + cr;
+        i[0] = ai + ci;
+        r[2] = ar - cr;
+        i[2] = ai - ci;
+        r[1] = br + di; /* b + d * (-j) */
+        i[1] = bi - dr;
+        r[3] = br - di;
+        i[3] = bi + dr;
     }
 }
 
-/* Iterative radix-2 decimation in time, forward transform, in place. */
-static void fft(float *buf, const float *tw)
+/* One radix-2 stage of length len >= 8: butterflies k..k+3 of every group
+ * share one twiddle vector. */
+static void stage(float *re, float *im, const float *tw, unsigned len)
 {
-    bit_reverse(buf);
-    for (unsigned len = 2; len <= N; len <<= 1) {
-        unsigned half = len >> 1, step = N / len;
-        for (unsigned start = 0; start < N; start += len) {
-            for (unsigned k = 0; k < half; k++) {
-                float wr = tw[2 * k * step], wi = tw[2 * k * step + 1];
-                float *a = &buf[2 * (start + k)], *b = &buf[2 * (start + k + half)];
-                float xr = b[0] * wr - b[1] * wi, xi = b[0] * wi + b[1] * wr;
-                b[0] = a[0] - xr;
-                b[1] = a[1] - xi;
-                a[0] += xr;
-                a[1] += xi;
-            }
+    unsigned half = len / 2, step = N / len;
+    for (unsigned k = 0; k < half; k += 4) {
+        v4f wr, wi;
+        for (unsigned l = 0; l < 4; l++) {
+            wr[l] = tw[(k + l) * step];
+            wi[l] = tw[N / 2 + (k + l) * step];
         }
+        for (unsigned start = k; start < N; start += len) {
+            float *ar = &re[start], *ai = &im[start], *br = ar + half, *bi = ai + half;
+            v4f xr = load4(br), xi = load4(bi), yr = load4(ar), yi = load4(ai);
+            v4f tr = xr * wr - xi * wi, ti = xr * wi + xi * wr;
+            store4(br, yr - tr);
+            store4(bi, yi - ti);
+            store4(ar, yr + tr);
+            store4(ai, yi + ti);
+        }
+    }
+}
+
+/* Forward transform, decimation in time, input in bit-reversed order. */
+static void fft(float *re, float *im, const float *tw)
+{
+    first_stages(re, im);
+    for (unsigned len = 8; len <= N; len <<= 1) {
+        stage(re, im, tw, len);
     }
 }
 
 /* Squared magnitudes of the two real signals packed in one spectrum at bin k:
  * U_k = (Z_k + conj Z_{N-k}) / 2, I_k = (Z_k - conj Z_{N-k}) / 2j. */
-static void split_bin(const float *z, unsigned k, double *pu, double *pi)
+static void split_bin(const float *re, const float *im, unsigned k, double *pu, double *pi)
 {
     unsigned m = (N - k) % N;
-    double zr = z[2 * k], zi = z[2 * k + 1], mr = z[2 * m], mi = z[2 * m + 1];
+    double zr = re[k], zi = im[k], mr = re[m], mi = im[m];
     double ur = (zr + mr) / 2, ui = (zi - mi) / 2;
     double ir = (zi + mi) / 2, ii = (mr - zr) / 2;
     *pu = ur * ur + ui * ui;
@@ -70,11 +109,11 @@ static void split_bin(const float *z, unsigned k, double *pu, double *pi)
 }
 
 /* Group h: bins 10h-4..10h+4 plus half of bins 10h-5 and 10h+5. */
-static void group(const float *z, unsigned h, double *gu, double *gi)
+static void group(const float *re, const float *im, unsigned h, double *gu, double *gi)
 {
     double su = 0, si = 0, pu, pi;
     for (int d = -5; d <= 5; d++) {
-        split_bin(z, 10u * h + (unsigned)(int)d, &pu, &pi);
+        split_bin(re, im, 10u * h + (unsigned)(int)d, &pu, &pi);
         double w = (d == -5 || d == 5) ? 0.5 : 1.0;
         su += w * pu;
         si += w * pi;
@@ -83,13 +122,14 @@ static void group(const float *z, unsigned h, double *gu, double *gi)
     *gi = si;
 }
 
-void pp_metrology_thd_compute(float *buf, const float *twiddle, float *thd_u, float *thd_i)
+void pp_metrology_thd_compute(float *re, float *im, const float *twiddle, float *thd_u,
+                              float *thd_i)
 {
-    fft(buf, twiddle);
+    fft(re, im, twiddle);
     double g1u, g1i, hu = 0, hi = 0, gu, gi;
-    group(buf, 1, &g1u, &g1i);
+    group(re, im, 1, &g1u, &g1i);
     for (unsigned h = 2; h <= 40; h++) {
-        group(buf, h, &gu, &gi);
+        group(re, im, h, &gu, &gi);
         hu += gu;
         hi += gi;
     }

@@ -1,0 +1,88 @@
+/* Sums of one block of samples between crossing events (legal part).
+ *
+ * Exactness: codes lie within +-2^23, so a square or a product u*i is below
+ * 2^46 and a sum of at most PP_METROLOGY_BLOCK (128) of them below 2^53:
+ * every partial sum is an integer a double holds exactly, whatever the order
+ * of the additions. The caller converts them to the int64 totals.
+ *
+ * Speed: two channels per operation with GCC/clang vector types (SSE2 on
+ * x86-64; plain scalar code where the target has no vector unit, e.g.
+ * Cortex-M), where int64 multiplies would not vectorise. The power sums and
+ * the DFT are separate loops so each keeps its accumulators in registers. */
+#include <string.h>
+
+#include "metrology_priv.h"
+
+typedef double v2d __attribute__((vector_size(16)));
+
+/* Channels c and c+1 of one sample set as two doubles (one cvtdq2pd). */
+static v2d pair(const int32_t *code, unsigned c)
+{
+    v2d v = {(double)code[c], (double)code[c + 1]};
+    return v;
+}
+
+void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out)
+{
+    /* pairs of channels: 01 = U1 U2, 23 = U3 I1, 45 = I2 I3, 56 = I3 In, 34 = I1 I2 */
+    v2d s01 = {0}, s23 = {0}, s45 = {0}, s56 = {0};
+    v2d q01 = {0}, q23 = {0}, q45 = {0}, q56 = {0};
+    v2d p12 = {0}, p3 = {0};
+    for (size_t j = 0; j < len; j++) {
+        const int32_t *x = b[j].code;
+        v2d x01 = pair(x, 0), x23 = pair(x, 2), x45 = pair(x, 4), x56 = pair(x, 5);
+        v2d x34 = pair(x, 3);
+        s01 += x01;
+        s23 += x23;
+        s45 += x45;
+        s56 += x56;
+        q01 += x01 * x01;
+        q23 += x23 * x23;
+        q45 += x45 * x45;
+        q56 += x56 * x56;
+        p12 += x01 * x34; /* U1 I1, U2 I2 */
+        p3 += x23 * x56;  /* U3 I3, (I1 In unused) */
+    }
+    const double s[PP_ADC_CHANNELS] = {s01[0], s01[1], s23[0], s23[1], s45[0], s45[1], s56[1]};
+    const double q[PP_ADC_CHANNELS] = {q01[0], q01[1], q23[0], q23[1], q45[0], q45[1], q56[1]};
+    memcpy(out->s, s, sizeof s);
+    memcpy(out->q, q, sizeof q);
+    out->ui[0] = p12[0];
+    out->ui[1] = p12[1];
+    out->ui[2] = p3[0];
+}
+
+void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out)
+{
+    v2d p = {0};
+    double p31 = 0;
+    for (size_t j = 0; j < len; j++) {
+        const int32_t *x = b[j].code;
+        p += pair(x, 3) * pair(x, 4); /* I1 I2, I2 I3 */
+        p31 += (double)x[5] * x[3];
+    }
+    out->ii[0] = p[0];
+    out->ii[1] = p[1];
+    out->ii[2] = p31;
+}
+
+void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *cosw,
+                            const double *sinw, pp_block_sums_t *out)
+{
+    v2d r01 = {0}, r23 = {0}, r45 = {0}, i01 = {0}, i23 = {0}, i45 = {0};
+    for (size_t j = 0; j < len; j++) {
+        const int32_t *x = b[j].code;
+        v2d x01 = pair(x, 0), x23 = pair(x, 2), x45 = pair(x, 4);
+        double c = cosw[j], s = sinw[j];
+        r01 += x01 * c;
+        r23 += x23 * c;
+        r45 += x45 * c;
+        i01 += x01 * s;
+        i23 += x23 * s;
+        i45 += x45 * s;
+    }
+    const double re[6] = {r01[0], r01[1], r23[0], r23[1], r45[0], r45[1]};
+    const double im[6] = {i01[0], i01[1], i23[0], i23[1], i45[0], i45[1]};
+    memcpy(out->re, re, sizeof re);
+    memcpy(out->im, im, sizeof im);
+}
