@@ -248,16 +248,14 @@ static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, si
     uint32_t end = n0 + (uint32_t)len;
     while (m->thd_k < PP_METROLOGY_THD_N && m->thd_next < (double)end - 2.0) {
         uint32_t base = (uint32_t)m->thd_next;
-        double mu = m->thd_next - (double)base;
-        double c0 = -mu * (mu - 1) * (mu - 2) / 6, c1 = (mu + 1) * (mu - 1) * (mu - 2) / 2;
-        double c2 = -(mu + 1) * mu * (mu - 2) / 2, c3 = (mu + 1) * mu * (mu - 1) / 6;
-        const int32_t *y0 = sample_at(m, b, n0, base - 1), *y1 = sample_at(m, b, n0, base);
-        const int32_t *y2 = sample_at(m, b, n0, base + 1), *y3 = sample_at(m, b, n0, base + 2);
+        const int32_t *const y[4] = {sample_at(m, b, n0, base - 1), sample_at(m, b, n0, base),
+                                     sample_at(m, b, n0, base + 1), sample_at(m, b, n0, base + 2)};
+        double v[6];
+        pp_metrology_block_interpolate(y, m->thd_next - (double)base, v);
         unsigned slot = pp_metrology_thd_slot(m->thd_k);
         for (unsigned k = 0; k < PP_PHASES; k++) {
-            m->thd_re[k][slot] = (float)(c0 * y0[k] + c1 * y1[k] + c2 * y2[k] + c3 * y3[k]);
-            m->thd_im[k][slot] =
-                (float)(c0 * y0[3 + k] + c1 * y1[3 + k] + c2 * y2[3 + k] + c3 * y3[3 + k]);
+            m->thd_re[k][slot] = (float)v[k];
+            m->thd_im[k][slot] = (float)v[3 + k];
         }
         m->thd_k++;
         m->thd_next += m->thd_step;
@@ -484,9 +482,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     f->seq = m->seq++;
     f->duration_ms = 1000;
     if (m->thd_k == PP_METROLOGY_THD_N && m->thd_locked) {
-        for (unsigned k = 0; k < PP_PHASES; k++) {
-            pp_metrology_thd_compute(m->thd_re[k], m->thd_im[k], m->twiddle, &m->thd_u[k], &m->thd_i[k]);
-        }
+        pp_metrology_thd_compute(m->thd_re, m->thd_im, m->twiddle, m->thd_u, m->thd_i);
     }
     estimate_dc(m);
     fund_t fu[PP_PHASES];

@@ -86,3 +86,15 @@ void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *c
     memcpy(out->re, re, sizeof re);
     memcpy(out->im, im, sizeof im);
 }
+
+void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6])
+{
+    double c0 = -mu * (mu - 1) * (mu - 2) / 6, c1 = (mu + 1) * (mu - 1) * (mu - 2) / 2;
+    double c2 = -(mu + 1) * mu * (mu - 2) / 2, c3 = (mu + 1) * mu * (mu - 1) / 6;
+    for (unsigned c = 0; c < 6; c += 2) {
+        v2d v = pair(y[0], c) * c0 + pair(y[1], c) * c1 + pair(y[2], c) * c2 +
+                pair(y[3], c) * c3;
+        out[c] = v[0];
+        out[c + 1] = v[1];
+    }
+}

@@ -9,10 +9,10 @@
 void pp_metrology_thd_init(float *twiddle);
 /* Where window point k goes in thd_re/thd_im: the FFT's bit-reversed order. */
 unsigned pp_metrology_thd_slot(unsigned k);
-/* THD of U and I in percent from one resampled 10-cycle window (u in re, i in
- * im, bit-reversed order); destroys re and im. */
-void pp_metrology_thd_compute(float *re, float *im, const float *twiddle, float *thd_u,
-                              float *thd_i);
+/* THD of U and I in percent of every phase from its resampled 10-cycle
+ * window (u in re, i in im, bit-reversed order); destroys re and im. */
+void pp_metrology_thd_compute(float (*re)[PP_METROLOGY_THD_N], float (*im)[PP_METROLOGY_THD_N],
+                              const float *twiddle, float *thd_u, float *thd_i);
 
 /* Sums over one block of at most PP_METROLOGY_BLOCK sample sets, exact
  * integers held in doubles (metrology_block.c), and the block's DFT terms. */
@@ -27,6 +27,9 @@ typedef struct pp_block_sums {
 void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
 /* ii, needed only when the neutral current is computed from I1..I3. */
 void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
+/* 4-point Lagrange interpolation of channels U1..I3 of the samples y[0..3]
+ * at mu in [0, 1) past y[1]. */
+void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6]);
 /* re and im with cosw[t] = cos(w t), sinw[t] = sin(w t). */
 void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *cosw,
                             const double *sinw, pp_block_sums_t *out);

@@ -6,6 +6,7 @@
  * butterflies run per vector operation (GCC/clang vector types, scalar code
  * on targets without a vector unit). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "metrology_priv.h"
@@ -27,11 +28,14 @@ void pp_metrology_thd_init(float *twiddle)
 
 unsigned pp_metrology_thd_slot(unsigned k)
 {
-    unsigned r = 0;
-    for (unsigned b = 0; b < LOG2_N; b++) {
-        r = (r << 1) | ((k >> b) & 1u);
-    }
-    return r;
+    /* reverse all 32 bits by swapping halves of ever larger groups, keep the top 10 */
+    uint32_t r = k;
+    r = ((r >> 1) & 0x55555555u) | ((r & 0x55555555u) << 1);
+    r = ((r >> 2) & 0x33333333u) | ((r & 0x33333333u) << 2);
+    r = ((r >> 4) & 0x0F0F0F0Fu) | ((r & 0x0F0F0F0Fu) << 4);
+    r = ((r >> 8) & 0x00FF00FFu) | ((r & 0x00FF00FFu) << 8);
+    r = (r >> 16) | (r << 16);
+    return (unsigned)(r >> (32u - LOG2_N));
 }
 
 static v4f load4(const float *p)
@@ -64,9 +68,9 @@ static void first_stages(float *re, float *im)
     }
 }
 
-/* One radix-2 stage of length len >= 8: butterflies k..k+3 of every group
- * share one twiddle vector. */
-static void stage(float *re, float *im, const float *tw, unsigned len)
+/* One radix-2 stage of length len >= 8 of every phase's transform:
+ * butterflies k..k+3 of every group share one twiddle vector. */
+static void stage(float (*re)[N], float (*im)[N], const float *tw, unsigned len)
 {
     unsigned half = len / 2, step = N / len;
     for (unsigned k = 0; k < half; k += 4) {
@@ -75,22 +79,26 @@ static void stage(float *re, float *im, const float *tw, unsigned len)
             wr[l] = tw[(k + l) * step];
             wi[l] = tw[N / 2 + (k + l) * step];
         }
-        for (unsigned start = k; start < N; start += len) {
-            float *ar = &re[start], *ai = &im[start], *br = ar + half, *bi = ai + half;
-            v4f xr = load4(br), xi = load4(bi), yr = load4(ar), yi = load4(ai);
-            v4f tr = xr * wr - xi * wi, ti = xr * wi + xi * wr;
-            store4(br, yr - tr);
-            store4(bi, yi - ti);
-            store4(ar, yr + tr);
-            store4(ai, yi + ti);
+        for (unsigned p = 0; p < PP_PHASES; p++) {
+            for (unsigned start = k; start < N; start += len) {
+                float *ar = &re[p][start], *ai = &im[p][start], *br = ar + half, *bi = ai + half;
+                v4f xr = load4(br), xi = load4(bi), yr = load4(ar), yi = load4(ai);
+                v4f tr = xr * wr - xi * wi, ti = xr * wi + xi * wr;
+                store4(br, yr - tr);
+                store4(bi, yi - ti);
+                store4(ar, yr + tr);
+                store4(ai, yi + ti);
+            }
         }
     }
 }
 
-/* Forward transform, decimation in time, input in bit-reversed order. */
-static void fft(float *re, float *im, const float *tw)
+/* Forward transforms, decimation in time, input in bit-reversed order. */
+static void fft(float (*re)[N], float (*im)[N], const float *tw)
 {
-    first_stages(re, im);
+    for (unsigned p = 0; p < PP_PHASES; p++) {
+        first_stages(re[p], im[p]);
+    }
     for (unsigned len = 8; len <= N; len <<= 1) {
         stage(re, im, tw, len);
     }
@@ -122,17 +130,19 @@ static void group(const float *re, const float *im, unsigned h, double *gu, doub
     *gi = si;
 }
 
-void pp_metrology_thd_compute(float *re, float *im, const float *twiddle, float *thd_u,
-                              float *thd_i)
+void pp_metrology_thd_compute(float (*re)[N], float (*im)[N], const float *twiddle,
+                              float *thd_u, float *thd_i)
 {
     fft(re, im, twiddle);
-    double g1u, g1i, hu = 0, hi = 0, gu, gi;
-    group(re, im, 1, &g1u, &g1i);
-    for (unsigned h = 2; h <= 40; h++) {
-        group(re, im, h, &gu, &gi);
-        hu += gu;
-        hi += gi;
+    for (unsigned p = 0; p < PP_PHASES; p++) {
+        double g1u, g1i, hu = 0, hi = 0, gu, gi;
+        group(re[p], im[p], 1, &g1u, &g1i);
+        for (unsigned h = 2; h <= 40; h++) {
+            group(re[p], im[p], h, &gu, &gi);
+            hu += gu;
+            hi += gi;
+        }
+        thd_u[p] = g1u > 0 ? (float)(100.0 * sqrt(hu / g1u)) : 0.0f;
+        thd_i[p] = g1i > 0 ? (float)(100.0 * sqrt(hi / g1i)) : 0.0f;
     }
-    *thd_u = g1u > 0 ? (float)(100.0 * sqrt(hu / g1u)) : 0.0f;
-    *thd_i = g1i > 0 ? (float)(100.0 * sqrt(hi / g1i)) : 0.0f;
 }
