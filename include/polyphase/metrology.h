@@ -97,10 +97,19 @@ typedef struct pp_metrology {
     /* per-second accumulators */
     pp_metrology_sums_t ph[PP_PHASES];
     int64_t sn, snn;          /* measured neutral: code sum and sum of squares */
-    /* fundamental DFT of this second: phasor at the next block's start and
-     * e^{j omega t} for the offsets t = 0..PP_METROLOGY_BLOCK within a block */
+    /* fundamental DFT of this second in blocks of PP_METROLOGY_BLOCK samples
+     * from dft_start: phasor at the open block's start; e^{j omega t} for
+     * t = 0..PP_METROLOGY_BLOCK (double to turn the phasor, float for the
+     * block sums); the codes subtracted before the float sums (added back in
+     * the evaluation); the open block's float sums (lanes U1 U2 U3 I1, I1 I2
+     * I3 In) and its length. Fixed block bounds: any split of the input into
+     * feed calls gives the same sums. */
     double osc_c, osc_s, omega;
     double dft_cos[PP_METROLOGY_BLOCK + 1], dft_sin[PP_METROLOGY_BLOCK + 1];
+    float dft_cosf[PP_METROLOGY_BLOCK], dft_sinf[PP_METROLOGY_BLOCK];
+    int32_t dft_offset[PP_ADC_CHANNELS - 1];
+    float dft_re[8], dft_im[8];
+    uint32_t dft_pos;
     uint32_t dft_start;       /* sample of this second where the DFT began */
     bool locked;              /* frequency known when this second began */
     bool thd_locked;          /* the THD window started with a known frequency */

@@ -42,17 +42,31 @@ static void set_neutral_weights(pp_metrology_t *m)
     }
 }
 
-/* The DFT restarts at this sample with frequency f_hz: block-offset table
- * e^{j omega t} (computed directly, no drift) and the start phasor 1. */
+/* The DFT restarts at this sample with frequency f_hz: the start phasor 1,
+ * the block-offset table by rotation from e^{j omega} (error ~t ulp), the
+ * current DC estimates as offsets. */
 static void start_oscillator(pp_metrology_t *m, double f_hz)
 {
     m->omega = 2.0 * PI_D * f_hz / (double)m->cfg.sample_rate_hz;
-    for (unsigned t = 0; t <= PP_METROLOGY_BLOCK; t++) {
-        m->dft_cos[t] = cos(m->omega * t);
-        m->dft_sin[t] = sin(m->omega * t);
+    double c1 = cos(m->omega), s1 = sin(m->omega);
+    m->dft_cos[0] = 1.0;
+    m->dft_sin[0] = 0.0;
+    for (unsigned t = 1; t <= PP_METROLOGY_BLOCK; t++) {
+        m->dft_cos[t] = m->dft_cos[t - 1] * c1 - m->dft_sin[t - 1] * s1;
+        m->dft_sin[t] = m->dft_sin[t - 1] * c1 + m->dft_cos[t - 1] * s1;
+    }
+    for (unsigned t = 0; t < PP_METROLOGY_BLOCK; t++) {
+        m->dft_cosf[t] = (float)m->dft_cos[t];
+        m->dft_sinf[t] = (float)m->dft_sin[t];
+    }
+    for (unsigned c = 0; c < PP_ADC_CHANNELS - 1; c++) {
+        m->dft_offset[c] = (int32_t)m->dc[c];
     }
     m->osc_c = 1.0;
     m->osc_s = 0.0;
+    memset(m->dft_re, 0, sizeof m->dft_re);
+    memset(m->dft_im, 0, sizeof m->dft_im);
+    m->dft_pos = 0;
     for (unsigned k = 0; k < PP_PHASES; k++) {
         m->ph[k].fu_re = m->ph[k].fu_im = m->ph[k].fi_re = m->ph[k].fi_im = 0.0;
     }
@@ -265,6 +279,28 @@ static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, si
     }
 }
 
+/* Closes the open DFT block: its sums, turned by the phasor of its first
+ * sample, go to the totals; the phasor moves on to the next block. */
+static void close_dft_block(pp_metrology_t *m)
+{
+    double c = m->osc_c, s = m->osc_s;
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        pp_metrology_sums_t *p = &m->ph[k];
+        unsigned li = k == 0 ? 3 : 4 + k; /* lane of I_k (lanes in metrology.h) */
+        double ur = m->dft_re[k], ui = m->dft_im[k];
+        double ir = m->dft_re[li], ii = m->dft_im[li];
+        p->fu_re += c * ur - s * ui;
+        p->fu_im += s * ur + c * ui;
+        p->fi_re += c * ir - s * ii;
+        p->fi_im += s * ir + c * ii;
+    }
+    m->osc_c = c * m->dft_cos[m->dft_pos] - s * m->dft_sin[m->dft_pos];
+    m->osc_s = s * m->dft_cos[m->dft_pos] + c * m->dft_sin[m->dft_pos];
+    memset(m->dft_re, 0, sizeof m->dft_re);
+    memset(m->dft_im, 0, sizeof m->dft_im);
+    m->dft_pos = 0;
+}
+
 /* Single-bin DFT X = sum x[n] e^{-jwn} of x = a e^{jwn} + conj(a) e^{-jwn} + d
  * equals a N + conj(a) S2 + d S1 with S1, S2 known geometric sums; solving
  * for a removes the leakage of the image and of the DC over a non-whole
@@ -340,8 +376,8 @@ static void eval_phase(pp_metrology_t *m, unsigned k, pp_phase_frame_t *out, fun
     double vi = (double)p->sii / n - 2 * di * (double)p->si / n + di * di;
     double pc = (double)p->sui / n - du * (double)p->si / n - di * (double)p->su / n + du * di;
     double ur, ui, ir, ii;
-    phasor(m, p->fu_re, p->fu_im, du, &ur, &ui);
-    phasor(m, p->fi_re, p->fi_im, di, &ir, &ii);
+    phasor(m, p->fu_re, p->fu_im, du - m->dft_offset[k], &ur, &ui);
+    phasor(m, p->fi_re, p->fi_im, di - m->dft_offset[3 + k], &ir, &ii);
     /* current phase correction: I' = I e^{j delta} */
     double dl = (double)cal->phase_deg * PI_D / 180.0, cd = cos(dl), sd = sin(dl);
     double ir2 = ir * cd - ii * sd, ii2 = ir * sd + ii * cd;
@@ -484,6 +520,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     if (m->thd_k == PP_METROLOGY_THD_N && m->thd_locked) {
         pp_metrology_thd_compute(m->thd_re, m->thd_im, m->twiddle, m->thd_u, m->thd_i);
     }
+    close_dft_block(m);
     estimate_dc(m);
     fund_t fu[PP_PHASES];
     double ps = 0, qs = 0, ss = 0;
@@ -566,11 +603,9 @@ static size_t take_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t limit)
     return j;
 }
 
-/* Adds one block's exact sums to the second's int64 totals and its DFT terms,
- * turned by the phasor of the block's first sample; advances that phasor. */
-static void add_block(pp_metrology_t *m, const pp_block_sums_t *bs, size_t len)
+/* Adds one run's exact sums to the second's int64 totals. */
+static void add_powers(pp_metrology_t *m, const pp_block_sums_t *bs)
 {
-    double c = m->osc_c, s = m->osc_s;
     for (unsigned k = 0; k < PP_PHASES; k++) {
         pp_metrology_sums_t *p = &m->ph[k];
         p->su += (int64_t)bs->s[k];
@@ -578,13 +613,11 @@ static void add_block(pp_metrology_t *m, const pp_block_sums_t *bs, size_t len)
         p->suu += (int64_t)bs->q[k];
         p->sii += (int64_t)bs->q[3 + k];
         p->sui += (int64_t)bs->ui[k];
-        p->fu_re += c * bs->re[k] - s * bs->im[k];
-        p->fu_im += s * bs->re[k] + c * bs->im[k];
-        p->fi_re += c * bs->re[3 + k] - s * bs->im[3 + k];
-        p->fi_im += s * bs->re[3 + k] + c * bs->im[3 + k];
     }
-    m->osc_c = c * m->dft_cos[len] - s * m->dft_sin[len];
-    m->osc_s = s * m->dft_cos[len] + c * m->dft_sin[len];
+    if (m->cfg.has_neutral) {
+        m->sn += (int64_t)bs->s[6];
+        m->snn += (int64_t)bs->q[6];
+    }
 }
 
 /* Everything a run of samples adds: THD window points, power and neutral
@@ -596,16 +629,18 @@ static void sum_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t len)
     }
     pp_block_sums_t bs;
     pp_metrology_block_powers(b, len, &bs);
-    pp_metrology_block_dft(b, len, m->dft_cos, m->dft_sin, &bs);
-    add_block(m, &bs, len);
-    if (m->cfg.has_neutral) {
-        m->sn += (int64_t)bs.s[6];
-        m->snn += (int64_t)bs.q[6];
-    } else {
+    if (!m->cfg.has_neutral) {
         pp_metrology_block_currents(b, len, &bs);
         for (unsigned k = 0; k < PP_PHASES; k++) {
             m->ph[k].sij += (int64_t)bs.ii[k];
         }
+    }
+    add_powers(m, &bs);
+    pp_metrology_block_dft(b, len, &m->dft_cosf[m->dft_pos], &m->dft_sinf[m->dft_pos],
+                           m->dft_offset, m->dft_re, m->dft_im);
+    m->dft_pos += (uint32_t)len;
+    if (m->dft_pos == PP_METROLOGY_BLOCK) {
+        close_dft_block(m);
     }
     m->n += (uint32_t)len;
     m->total_samples += len;
@@ -624,7 +659,8 @@ int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
     while (j < n) {
         size_t limit = n - j;
         limit = limit < rate - m->n ? limit : rate - m->n;
-        limit = limit < PP_METROLOGY_BLOCK ? limit : PP_METROLOGY_BLOCK;
+        /* the DFT block bounds the run (exact sums need <= a block) */
+        limit = limit < PP_METROLOGY_BLOCK - m->dft_pos ? limit : PP_METROLOGY_BLOCK - m->dft_pos;
         size_t len = take_run(m, blocks + j, limit);
         sum_run(m, blocks + j, len);
         j += len;

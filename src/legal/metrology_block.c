@@ -14,6 +14,8 @@
 #include "metrology_priv.h"
 
 typedef double v2d __attribute__((vector_size(16)));
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
 
 /* Channels c and c+1 of one sample set as two doubles (one cvtdq2pd). */
 static v2d pair(const int32_t *code, unsigned c)
@@ -66,25 +68,36 @@ void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_s
     out->ii[2] = p31;
 }
 
-void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *cosw,
-                            const double *sinw, pp_block_sums_t *out)
+/* Channels c..c+3 of one sample set less their offsets, as four floats. */
+static v4f quad(const int32_t *code, unsigned c, v4i offset)
 {
-    v2d r01 = {0}, r23 = {0}, r45 = {0}, i01 = {0}, i23 = {0}, i45 = {0};
+    v4i v = {code[c], code[c + 1], code[c + 2], code[c + 3]};
+    return __builtin_convertvector(v - offset, v4f);
+}
+
+void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const float *cosw,
+                            const float *sinw, const int32_t *offset, float *re, float *im)
+{
+    const v4i off03 = {offset[0], offset[1], offset[2], offset[3]};
+    const v4i off36 = {offset[3], offset[4], offset[5], 0};
+    v4f r03, r36, i03, i36;
+    memcpy(&r03, &re[0], sizeof r03);
+    memcpy(&r36, &re[4], sizeof r36);
+    memcpy(&i03, &im[0], sizeof i03);
+    memcpy(&i36, &im[4], sizeof i36);
     for (size_t j = 0; j < len; j++) {
         const int32_t *x = b[j].code;
-        v2d x01 = pair(x, 0), x23 = pair(x, 2), x45 = pair(x, 4);
-        double c = cosw[j], s = sinw[j];
-        r01 += x01 * c;
-        r23 += x23 * c;
-        r45 += x45 * c;
-        i01 += x01 * s;
-        i23 += x23 * s;
-        i45 += x45 * s;
+        v4f x03 = quad(x, 0, off03), x36 = quad(x, 3, off36);
+        float c = cosw[j], s = sinw[j];
+        r03 += x03 * c;
+        r36 += x36 * c;
+        i03 += x03 * s;
+        i36 += x36 * s;
     }
-    const double re[6] = {r01[0], r01[1], r23[0], r23[1], r45[0], r45[1]};
-    const double im[6] = {i01[0], i01[1], i23[0], i23[1], i45[0], i45[1]};
-    memcpy(out->re, re, sizeof re);
-    memcpy(out->im, im, sizeof im);
+    memcpy(&re[0], &r03, sizeof r03);
+    memcpy(&re[4], &r36, sizeof r36);
+    memcpy(&im[0], &i03, sizeof i03);
+    memcpy(&im[4], &i36, sizeof i36);
 }
 
 void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6])

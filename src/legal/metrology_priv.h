@@ -15,12 +15,11 @@ void pp_metrology_thd_compute(float (*re)[PP_METROLOGY_THD_N], float (*im)[PP_ME
                               const float *twiddle, float *thd_u, float *thd_i);
 
 /* Sums over one block of at most PP_METROLOGY_BLOCK sample sets, exact
- * integers held in doubles (metrology_block.c), and the block's DFT terms. */
+ * integers held in doubles (metrology_block.c). */
 typedef struct pp_block_sums {
     double s[PP_ADC_CHANNELS], q[PP_ADC_CHANNELS]; /* codes and their squares */
     double ui[PP_PHASES];  /* u_k i_k */
     double ii[PP_PHASES];  /* i_k i_(k+1 mod 3) */
-    double re[6], im[6];   /* x_t cos(w t), x_t sin(w t), t from the block start, U1..I3 */
 } pp_block_sums_t;
 
 /* s, q and ui (q and s of In are meaningful only if In is measured). */
@@ -30,8 +29,12 @@ void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_s
 /* 4-point Lagrange interpolation of channels U1..I3 of the samples y[0..3]
  * at mu in [0, 1) past y[1]. */
 void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6]);
-/* re and im with cosw[t] = cos(w t), sinw[t] = sin(w t). */
-void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const double *cosw,
-                            const double *sinw, pp_block_sums_t *out);
+/* Adds (x - offset) cos(w t) and (x - offset) sin(w t) to re[8] and im[8]
+ * (lanes U1 U2 U3 I1, I1 I2 I3 In; offset per channel U1..I3), with
+ * cosw[t] = cos(w t) and t counted from the first of the len samples. Float
+ * sums: with the DC removed by offset their rounding is ~1e-7 of the signal,
+ * far below the 0.05 % class. */
+void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const float *cosw,
+                            const float *sinw, const int32_t *offset, float *re, float *im);
 
 #endif
