@@ -140,7 +140,7 @@ typedef struct pp_metrology {
      * bit-reversed order (the FFT's input order) */
     float thd_re[PP_PHASES][PP_METROLOGY_THD_N], thd_im[PP_PHASES][PP_METROLOGY_THD_N];
     float twiddle[PP_METROLOGY_THD_N]; /* N/2 cosines, then N/2 negated sines */
-    int32_t hist[4][PP_ADC_CHANNELS - 1]; /* last four samples for interpolation */
+    int32_t hist[4][PP_ADC_CHANNELS]; /* last four samples for interpolation */
     double thd_step, thd_next;
     uint32_t thd_k;
     float thd_u[PP_PHASES], thd_i[PP_PHASES];

@@ -264,12 +264,12 @@ static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, si
         uint32_t base = (uint32_t)m->thd_next;
         const int32_t *const y[4] = {sample_at(m, b, n0, base - 1), sample_at(m, b, n0, base),
                                      sample_at(m, b, n0, base + 1), sample_at(m, b, n0, base + 2)};
-        double v[6];
-        pp_metrology_block_interpolate(y, m->thd_next - (double)base, v);
+        float lo[4], hi[4]; /* U1 U2 U3 I1, I1 I2 I3 In */
+        pp_metrology_block_interpolate(y, m->thd_next - (double)base, lo, hi);
         unsigned slot = pp_metrology_thd_slot(m->thd_k);
         for (unsigned k = 0; k < PP_PHASES; k++) {
-            m->thd_re[k][slot] = (float)v[k];
-            m->thd_im[k][slot] = (float)v[3 + k];
+            m->thd_re[k][slot] = lo[k];
+            m->thd_im[k][slot] = hi[k];
         }
         m->thd_k++;
         m->thd_next += m->thd_step;

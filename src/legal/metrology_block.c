@@ -100,14 +100,16 @@ void pp_metrology_block_dft(const pp_adc_block_t *b, size_t len, const float *co
     memcpy(&im[4], &i36, sizeof i36);
 }
 
-void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6])
+void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, float lo[4],
+                                    float hi[4])
 {
-    double c0 = -mu * (mu - 1) * (mu - 2) / 6, c1 = (mu + 1) * (mu - 1) * (mu - 2) / 2;
-    double c2 = -(mu + 1) * mu * (mu - 2) / 2, c3 = (mu + 1) * mu * (mu - 1) / 6;
-    for (unsigned c = 0; c < 6; c += 2) {
-        v2d v = pair(y[0], c) * c0 + pair(y[1], c) * c1 + pair(y[2], c) * c2 +
-                pair(y[3], c) * c3;
-        out[c] = v[0];
-        out[c + 1] = v[1];
-    }
+    const v4i zero = {0, 0, 0, 0};
+    float c0 = (float)(-mu * (mu - 1) * (mu - 2) / 6), c1 = (float)((mu + 1) * (mu - 1) * (mu - 2) / 2);
+    float c2 = (float)(-(mu + 1) * mu * (mu - 2) / 2), c3 = (float)((mu + 1) * mu * (mu - 1) / 6);
+    v4f l = quad(y[0], 0, zero) * c0 + quad(y[1], 0, zero) * c1 + quad(y[2], 0, zero) * c2 +
+            quad(y[3], 0, zero) * c3;
+    v4f h = quad(y[0], 3, zero) * c0 + quad(y[1], 3, zero) * c1 + quad(y[2], 3, zero) * c2 +
+            quad(y[3], 3, zero) * c3;
+    memcpy(lo, &l, sizeof l);
+    memcpy(hi, &h, sizeof h);
 }

@@ -26,9 +26,11 @@ typedef struct pp_block_sums {
 void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
 /* ii, needed only when the neutral current is computed from I1..I3. */
 void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out);
-/* 4-point Lagrange interpolation of channels U1..I3 of the samples y[0..3]
- * at mu in [0, 1) past y[1]. */
-void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, double out[6]);
+/* 4-point Lagrange interpolation of the samples y[0..3] (7 channels each) at
+ * mu in [0, 1) past y[1]: channels U1 U2 U3 I1 to lo, I1 I2 I3 In to hi.
+ * Float, as the THD window is (relative error ~1e-7). */
+void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, float lo[4],
+                                    float hi[4]);
 /* Adds (x - offset) cos(w t) and (x - offset) sin(w t) to re[8] and im[8]
  * (lanes U1 U2 U3 I1, I1 I2 I3 In; offset per channel U1..I3), with
  * cosw[t] = cos(w t) and t counted from the first of the len samples. Float

@@ -68,39 +68,70 @@ static void first_stages(float *re, float *im)
     }
 }
 
-/* One radix-2 stage of length len >= 8 of every phase's transform:
- * butterflies k..k+3 of every group share one twiddle vector. */
-static void stage(float (*re)[N], float (*im)[N], const float *tw, unsigned len)
+/* Radix-2 butterfly: b' = a - b w, a' = a + b w, four at once. */
+static void butterfly(v4f *ar, v4f *ai, v4f *br, v4f *bi, v4f wr, v4f wi)
 {
-    unsigned half = len / 2, step = N / len;
-    for (unsigned k = 0; k < half; k += 4) {
-        v4f wr, wi;
-        for (unsigned l = 0; l < 4; l++) {
-            wr[l] = tw[(k + l) * step];
-            wi[l] = tw[N / 2 + (k + l) * step];
-        }
+    v4f tr = *br * wr - *bi * wi, ti = *br * wi + *bi * wr;
+    *br = *ar - tr;
+    *bi = *ai - ti;
+    *ar += tr;
+    *ai += ti;
+}
+
+/* Twiddles e^{-j 2 pi (k..k+3) step / N}. */
+static void twiddles(const float *tw, unsigned k, unsigned step, v4f *wr, v4f *wi)
+{
+    for (unsigned l = 0; l < 4; l++) {
+        (*wr)[l] = tw[(k + l) * step];
+        (*wi)[l] = tw[N / 2 + (k + l) * step];
+    }
+}
+
+/* The radix-2 stages of lengths len and 2 len (len >= 8) in one pass over
+ * every phase's data: each point is loaded and stored once for both. For
+ * butterflies k..k+3 of a group of 2 len points at a, b = a + len/2,
+ * c = a + len, d = c + len/2: stage len pairs (a, b) and (c, d), stage 2 len
+ * pairs (a, c) and (b, d). */
+static void stage_pair(float (*re)[N], float (*im)[N], const float *tw, unsigned len)
+{
+    unsigned h = len / 2;
+    for (unsigned k = 0; k < h; k += 4) {
+        v4f w1r, w1i, w2r, w2i, w3r, w3i;
+        twiddles(tw, k, N / len, &w1r, &w1i);
+        twiddles(tw, k, N / (2 * len), &w2r, &w2i);
+        twiddles(tw, k + h, N / (2 * len), &w3r, &w3i);
         for (unsigned p = 0; p < PP_PHASES; p++) {
-            for (unsigned start = k; start < N; start += len) {
-                float *ar = &re[p][start], *ai = &im[p][start], *br = ar + half, *bi = ai + half;
-                v4f xr = load4(br), xi = load4(bi), yr = load4(ar), yi = load4(ai);
-                v4f tr = xr * wr - xi * wi, ti = xr * wi + xi * wr;
-                store4(br, yr - tr);
-                store4(bi, yi - ti);
-                store4(ar, yr + tr);
-                store4(ai, yi + ti);
+            for (unsigned start = k; start < N; start += 2 * len) {
+                float *r = &re[p][start], *i = &im[p][start];
+                v4f ar = load4(r), ai = load4(i), br = load4(r + h), bi = load4(i + h);
+                v4f cr = load4(r + len), ci = load4(i + len);
+                v4f dr = load4(r + len + h), di = load4(i + len + h);
+                butterfly(&ar, &ai, &br, &bi, w1r, w1i);
+                butterfly(&cr, &ci, &dr, &di, w1r, w1i);
+                butterfly(&ar, &ai, &cr, &ci, w2r, w2i);
+                butterfly(&br, &bi, &dr, &di, w3r, w3i);
+                store4(r, ar);
+                store4(i, ai);
+                store4(r + h, br);
+                store4(i + h, bi);
+                store4(r + len, cr);
+                store4(i + len, ci);
+                store4(r + len + h, dr);
+                store4(i + len + h, di);
             }
         }
     }
 }
 
-/* Forward transforms, decimation in time, input in bit-reversed order. */
+/* Forward transforms, decimation in time, input in bit-reversed order:
+ * lengths 2 and 4, then pairs of stages 8 and 16 ... 512 and 1024. */
 static void fft(float (*re)[N], float (*im)[N], const float *tw)
 {
     for (unsigned p = 0; p < PP_PHASES; p++) {
         first_stages(re[p], im[p]);
     }
-    for (unsigned len = 8; len <= N; len <<= 1) {
-        stage(re, im, tw, len);
+    for (unsigned len = 8; len < N; len <<= 2) {
+        stage_pair(re, im, tw, len);
     }
 }
 
@@ -116,18 +147,22 @@ static void split_bin(const float *re, const float *im, unsigned k, double *pu, 
     *pi = ir * ir + ii * ii;
 }
 
-/* Group h: bins 10h-4..10h+4 plus half of bins 10h-5 and 10h+5. */
-static void group(const float *re, const float *im, unsigned h, double *gu, double *gi)
+/* Energies of u and i in bins lo+1..hi-1 plus half of bins lo and hi. */
+static void band(const float *re, const float *im, unsigned lo, unsigned hi, double *eu,
+                 double *ei)
 {
-    double su = 0, si = 0, pu, pi;
-    for (int d = -5; d <= 5; d++) {
-        split_bin(re, im, 10u * h + (unsigned)(int)d, &pu, &pi);
-        double w = (d == -5 || d == 5) ? 0.5 : 1.0;
-        su += w * pu;
-        si += w * pi;
+    double su, si, pu, pi;
+    split_bin(re, im, lo, &su, &si);
+    split_bin(re, im, hi, &pu, &pi);
+    su = (su + pu) / 2;
+    si = (si + pi) / 2;
+    for (unsigned k = lo + 1; k < hi; k++) {
+        split_bin(re, im, k, &pu, &pi);
+        su += pu;
+        si += pi;
     }
-    *gu = su;
-    *gi = si;
+    *eu = su;
+    *ei = si;
 }
 
 void pp_metrology_thd_compute(float (*re)[N], float (*im)[N], const float *twiddle,
@@ -135,13 +170,11 @@ void pp_metrology_thd_compute(float (*re)[N], float (*im)[N], const float *twidd
 {
     fft(re, im, twiddle);
     for (unsigned p = 0; p < PP_PHASES; p++) {
-        double g1u, g1i, hu = 0, hi = 0, gu, gi;
-        group(re[p], im[p], 1, &g1u, &g1i);
-        for (unsigned h = 2; h <= 40; h++) {
-            group(re[p], im[p], h, &gu, &gi);
-            hu += gu;
-            hi += gi;
-        }
+        /* group h is bins 10h-4..10h+4 plus half of 10h-5 and 10h+5, so
+         * groups 2..40 together are bins 16..404 plus half of 15 and 405 */
+        double g1u, g1i, hu, hi;
+        band(re[p], im[p], 5, 15, &g1u, &g1i);
+        band(re[p], im[p], 15, 405, &hu, &hi);
         thd_u[p] = g1u > 0 ? (float)(100.0 * sqrt(hu / g1u)) : 0.0f;
         thd_i[p] = g1i > 0 ? (float)(100.0 * sqrt(hi / g1i)) : 0.0f;
     }
