@@ -262,8 +262,18 @@ static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, si
     uint32_t end = n0 + (uint32_t)len;
     while (m->thd_k < PP_METROLOGY_THD_N && m->thd_next < (double)end - 2.0) {
         uint32_t base = (uint32_t)m->thd_next;
-        const int32_t *const y[4] = {sample_at(m, b, n0, base - 1), sample_at(m, b, n0, base),
-                                     sample_at(m, b, n0, base + 1), sample_at(m, b, n0, base + 2)};
+        const int32_t *y[4];
+        if (base - 1 >= n0) { /* all four in this run (the common case) */
+            const pp_adc_block_t *p = &b[base - 1 - n0];
+            y[0] = p[0].code;
+            y[1] = p[1].code;
+            y[2] = p[2].code;
+            y[3] = p[3].code;
+        } else {
+            for (unsigned q = 0; q < 4; q++) {
+                y[q] = sample_at(m, b, n0, base - 1 + q);
+            }
+        }
         float lo[4], hi[4]; /* U1 U2 U3 I1, I1 I2 I3 In */
         pp_metrology_block_interpolate(y, m->thd_next - (double)base, lo, hi);
         unsigned slot = pp_metrology_thd_slot(m->thd_k);

@@ -104,8 +104,9 @@ void pp_metrology_block_interpolate(const int32_t *const y[4], double mu, float 
                                     float hi[4])
 {
     const v4i zero = {0, 0, 0, 0};
-    float c0 = (float)(-mu * (mu - 1) * (mu - 2) / 6), c1 = (float)((mu + 1) * (mu - 1) * (mu - 2) / 2);
-    float c2 = (float)(-(mu + 1) * mu * (mu - 2) / 2), c3 = (float)((mu + 1) * mu * (mu - 1) / 6);
+    float u = (float)mu, a = u + 1, b = u - 1, c = u - 2; /* no divisions: they are slow */
+    float c0 = -u * b * c * (1.0f / 6), c1 = a * b * c * 0.5f;
+    float c2 = -a * u * c * 0.5f, c3 = a * u * b * (1.0f / 6);
     v4f l = quad(y[0], 0, zero) * c0 + quad(y[1], 0, zero) * c1 + quad(y[2], 0, zero) * c2 +
             quad(y[3], 0, zero) * c3;
     v4f h = quad(y[0], 3, zero) * c0 + quad(y[1], 3, zero) * c1 + quad(y[2], 3, zero) * c2 +

@@ -137,7 +137,7 @@ static void fft(float (*re)[N], float (*im)[N], const float *tw)
 
 /* Squared magnitudes of the two real signals packed in one spectrum at bin k:
  * U_k = (Z_k + conj Z_{N-k}) / 2, I_k = (Z_k - conj Z_{N-k}) / 2j. */
-static void split_bin(const float *re, const float *im, unsigned k, double *pu, double *pi)
+static inline void split_bin(const float *re, const float *im, unsigned k, double *pu, double *pi)
 {
     unsigned m = (N - k) % N;
     double zr = re[k], zi = im[k], mr = re[m], mi = im[m];
