@@ -33,7 +33,7 @@ void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sum
     for (size_t j = 0; j < len; j++) {
         const int32_t *x = b[j].code;
         v2d x01 = pair(x, 0), x23 = pair(x, 2), x45 = pair(x, 4), x56 = pair(x, 5);
-        v2d x34 = pair(x, 3);
+        v2d x34 = __builtin_shufflevector(x23, x45, 1, 2); /* one shuffle, no conversion */
         s01 += x01;
         s23 += x23;
         s45 += x45;
