@@ -1,7 +1,8 @@
-/* Metrology engine: per-sample accumulation (exact integer power sums, a
- * single-bin DFT at the fundamental, zero crossings of the reference voltage,
- * the resampled THD window) and the per-second evaluation into a frame.
- * Definitions are in docs/metrology.md. Legal part: no heap, no globals. */
+/* Metrology engine: the input cut into runs between zero crossings of the
+ * reference voltage, each run's sums (exact power sums, the fundamental DFT in
+ * fixed blocks, the resampled THD window; loops in metrology_block.c), and the
+ * per-second evaluation into a frame. Definitions and the block design are in
+ * docs/metrology.md. Legal part: no heap, no globals. */
 #include <math.h>
 #include <string.h>
 

@@ -17,6 +17,12 @@ typedef double v2d __attribute__((vector_size(16)));
 typedef float v4f __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
 
+/* Where doubles vectorise (x86-64 SSE2, AArch64) the power sums run two
+ * channels per operation in double; elsewhere (Cortex-M4F: no double FPU,
+ * but a one-cycle 32x32+64 multiply-accumulate) in plain int64.
+ * PP_METROLOGY_INT64_SUMS forces the int64 loops (a unit test builds both). */
+#if (defined(__SSE2__) || defined(__aarch64__)) && !defined(PP_METROLOGY_INT64_SUMS)
+
 /* Channels c and c+1 of one sample set as two doubles (one cvtdq2pd). */
 static v2d pair(const int32_t *code, unsigned c)
 {
@@ -67,6 +73,46 @@ void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_s
     out->ii[1] = p[1];
     out->ii[2] = p31;
 }
+
+#else
+
+void pp_metrology_block_powers(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out)
+{
+    int64_t s[PP_ADC_CHANNELS] = {0}, q[PP_ADC_CHANNELS] = {0}, ui[PP_PHASES] = {0};
+    for (size_t j = 0; j < len; j++) {
+        const int32_t *x = b[j].code;
+        for (unsigned c = 0; c < PP_ADC_CHANNELS; c++) {
+            s[c] += x[c];
+            q[c] += (int64_t)x[c] * x[c];
+        }
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            ui[k] += (int64_t)x[k] * x[3 + k];
+        }
+    }
+    for (unsigned c = 0; c < PP_ADC_CHANNELS; c++) { /* below 2^53: exact */
+        out->s[c] = (double)s[c];
+        out->q[c] = (double)q[c];
+    }
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        out->ui[k] = (double)ui[k];
+    }
+}
+
+void pp_metrology_block_currents(const pp_adc_block_t *b, size_t len, pp_block_sums_t *out)
+{
+    int64_t ii[PP_PHASES] = {0};
+    for (size_t j = 0; j < len; j++) {
+        const int32_t *x = &b[j].code[3];
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            ii[k] += (int64_t)x[k] * x[(k + 1) % PP_PHASES];
+        }
+    }
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        out->ii[k] = (double)ii[k];
+    }
+}
+
+#endif
 
 /* Channels c..c+3 of one sample set less their offsets, as four floats. */
 static v4f quad(const int32_t *code, unsigned c, v4i offset)
