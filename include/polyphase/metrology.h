@@ -30,8 +30,8 @@
 #define PP_METROLOGY_CODE_MAX 8388607
 /* Points of the resampled 10-cycle window used for THD (bin 10h = harmonic h). */
 #define PP_METROLOGY_THD_N 1024u
-/* Samples summed as one block between crossing events: short enough that a
- * block's sums of squares stay below 2^53, exact in a double. */
+/* Longest run of samples summed at once, and the DFT block: short enough that
+ * a run's sums of squares stay below 2^53, exact in a double. */
 #define PP_METROLOGY_BLOCK 128u
 
 /* Per-phase calibration, set at the factory by legal code only.
