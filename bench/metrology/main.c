@@ -1,8 +1,9 @@
 /* Metrology throughput: sample sets per second on one core for the full
  * processing (powers, fundamental DFT, zero crossings, one-cycle RMS, THD
  * window with FFT, energy) against a bare multiply-accumulate loop over the
- * same samples, measured in the same run. Targets (issue 3): >= 2000x real
- * time at 8 kHz and >= 40 % of the bare loop. */
+ * same samples, measured in the same run (interleaved, one second of samples
+ * each in turn). Targets (issue 3): >= 2000x real time at 8 kHz and >= 40 %
+ * of the bare loop. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,23 +51,26 @@ int main(int argc, char **argv)
     if (pp_metrology_init(m, &cfg) != PP_OK) {
         return 1;
     }
+    /* Alternate one second of samples through each, so both see the same
+     * load from other processes on a shared machine; rates are totals. */
     volatile int64_t sink = 0;
     uint64_t nb = 0, nm = 0;
-    double t0 = now_s(), t;
-    do {
-        sink += bare(buf, rate);
-        nb += rate;
-    } while ((t = now_s()) - t0 < secs);
-    double rb = nb / (t - t0);
+    double tb = 0, tm = 0;
     pp_frame_t f;
-    t0 = now_s();
-    do {
+    while (tb + tm < 2 * secs) {
+        double t0 = now_s();
+        sink += bare(buf, rate);
+        double t1 = now_s();
         if (pp_metrology_feed(m, buf, rate, &f, 1) != 1) {
             return 1;
         }
+        double t2 = now_s();
+        nb += rate;
         nm += rate;
-    } while ((t = now_s()) - t0 < secs);
-    double rm = nm / (t - t0);
+        tb += t1 - t0;
+        tm += t2 - t1;
+    }
+    double rb = nb / tb, rm = nm / tm;
     printf("bench_metrology: 8 kHz, 7 channels, harmonics on; full processing %.2f M sets/s "
            "(%.0fx real time), bare MAC loop %.2f M sets/s\n", rm / 1e6, rm / rate, rb / 1e6);
     printf("ratio full/bare: %.3f (target >= 0.40); real-time factor %.0fx (target >= 2000x)\n",

@@ -30,6 +30,9 @@
 #define PP_METROLOGY_CODE_MAX 8388607
 /* Points of the resampled 10-cycle window used for THD (bin 10h = harmonic h). */
 #define PP_METROLOGY_THD_N 1024u
+/* Longest run of samples summed at once, and the DFT block: short enough that
+ * a run's sums of squares stay below 2^53, exact in a double. */
+#define PP_METROLOGY_BLOCK 128u
 
 /* Per-phase calibration, set at the factory by legal code only.
  * U = code * scale_u * gain_u; I = code * scale_i * gain_i;
@@ -81,6 +84,7 @@ void pp_metrology_energy_step(pp_metrology_energy_t *e, pp_frame_t *f);
 /* One-second accumulators of a phase (integer code sums). */
 typedef struct pp_metrology_sums {
     int64_t su, si, suu, sii, sui;
+    int64_t sij;                       /* i_k * i_(k+1 mod 3), for a computed neutral */
     double fu_re, fu_im, fi_re, fi_im; /* single-bin DFT at the fundamental */
 } pp_metrology_sums_t;
 
@@ -92,9 +96,20 @@ typedef struct pp_metrology {
     uint64_t total_samples;
     /* per-second accumulators */
     pp_metrology_sums_t ph[PP_PHASES];
-    double n_sum, n_sq;       /* neutral current in A: sum and sum of squares */
-    /* fundamental oscillator for this second */
-    double osc_c, osc_s, rot_c, rot_s, omega;
+    int64_t sn, snn;          /* measured neutral: code sum and sum of squares */
+    /* fundamental DFT of this second in blocks of PP_METROLOGY_BLOCK samples
+     * from dft_start: phasor at the open block's start; e^{j omega t} for
+     * t = 0..PP_METROLOGY_BLOCK (double to turn the phasor, float for the
+     * block sums); the codes subtracted before the float sums (added back in
+     * the evaluation); the open block's float sums (lanes U1 U2 U3 I1, I1 I2
+     * I3 In) and its length. Fixed block bounds: any split of the input into
+     * feed calls gives the same sums. */
+    double osc_c, osc_s, omega;
+    double dft_cos[PP_METROLOGY_BLOCK + 1], dft_sin[PP_METROLOGY_BLOCK + 1];
+    float dft_cosf[PP_METROLOGY_BLOCK], dft_sinf[PP_METROLOGY_BLOCK];
+    int32_t dft_offset[PP_ADC_CHANNELS - 1];
+    float dft_re[8], dft_im[8];
+    uint32_t dft_pos;
     uint32_t dft_start;       /* sample of this second where the DFT began */
     bool locked;              /* frequency known when this second began */
     bool thd_locked;          /* the THD window started with a known frequency */
@@ -121,10 +136,11 @@ typedef struct pp_metrology {
     int32_t hc_n[3];
     unsigned hc_count;
     float hc_min[PP_PHASES], hc_max[PP_PHASES];
-    /* THD: resampled 10-cycle window, u in re, i in im, per phase */
-    float thd_buf[PP_PHASES][2 * PP_METROLOGY_THD_N];
-    float twiddle[PP_METROLOGY_THD_N]; /* cos, sin pairs for N/2 angles */
-    int32_t hist[4][PP_ADC_CHANNELS - 1]; /* last four samples for interpolation */
+    /* THD: resampled 10-cycle window per phase, u in re, i in im, stored in
+     * bit-reversed order (the FFT's input order) */
+    float thd_re[PP_PHASES][PP_METROLOGY_THD_N], thd_im[PP_PHASES][PP_METROLOGY_THD_N];
+    float twiddle[PP_METROLOGY_THD_N]; /* N/2 cosines, then N/2 negated sines */
+    int32_t hist[4][PP_ADC_CHANNELS]; /* last four samples for interpolation */
     double thd_step, thd_next;
     uint32_t thd_k;
     float thd_u[PP_PHASES], thd_i[PP_PHASES];

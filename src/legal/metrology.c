@@ -1,7 +1,8 @@
-/* Metrology engine: per-sample accumulation (exact integer power sums, a
- * single-bin DFT at the fundamental, zero crossings of the reference voltage,
- * the resampled THD window) and the per-second evaluation into a frame.
- * Definitions are in docs/metrology.md. Legal part: no heap, no globals. */
+/* Metrology engine: the input cut into runs between zero crossings of the
+ * reference voltage, each run's sums (exact power sums, the fundamental DFT in
+ * fixed blocks, the resampled THD window; loops in metrology_block.c), and the
+ * per-second evaluation into a frame. Definitions and the block design are in
+ * docs/metrology.md. Legal part: no heap, no globals. */
 #include <math.h>
 #include <string.h>
 
@@ -42,13 +43,31 @@ static void set_neutral_weights(pp_metrology_t *m)
     }
 }
 
+/* The DFT restarts at this sample with frequency f_hz: the start phasor 1,
+ * the block-offset table by rotation from e^{j omega} (error ~t ulp), the
+ * current DC estimates as offsets. */
 static void start_oscillator(pp_metrology_t *m, double f_hz)
 {
     m->omega = 2.0 * PI_D * f_hz / (double)m->cfg.sample_rate_hz;
-    m->rot_c = cos(m->omega);
-    m->rot_s = sin(m->omega);
+    double c1 = cos(m->omega), s1 = sin(m->omega);
+    m->dft_cos[0] = 1.0;
+    m->dft_sin[0] = 0.0;
+    for (unsigned t = 1; t <= PP_METROLOGY_BLOCK; t++) {
+        m->dft_cos[t] = m->dft_cos[t - 1] * c1 - m->dft_sin[t - 1] * s1;
+        m->dft_sin[t] = m->dft_sin[t - 1] * c1 + m->dft_cos[t - 1] * s1;
+    }
+    for (unsigned t = 0; t < PP_METROLOGY_BLOCK; t++) {
+        m->dft_cosf[t] = (float)m->dft_cos[t];
+        m->dft_sinf[t] = (float)m->dft_sin[t];
+    }
+    for (unsigned c = 0; c < PP_ADC_CHANNELS - 1; c++) {
+        m->dft_offset[c] = (int32_t)m->dc[c];
+    }
     m->osc_c = 1.0;
     m->osc_s = 0.0;
+    memset(m->dft_re, 0, sizeof m->dft_re);
+    memset(m->dft_im, 0, sizeof m->dft_im);
+    m->dft_pos = 0;
     for (unsigned k = 0; k < PP_PHASES; k++) {
         m->ph[k].fu_re = m->ph[k].fu_im = m->ph[k].fi_re = m->ph[k].fi_im = 0.0;
     }
@@ -229,31 +248,68 @@ static void crossing(pp_metrology_t *m, int32_t x)
 
 /* ---- THD window: 4-point Lagrange resampling to exactly 10 cycles ---- */
 
-static void thd_sample(pp_metrology_t *m, const pp_adc_block_t *b)
+/* Channels U1..I3 of sample n of this second: in the run starting at sample
+ * n0 (b[0]), or one of the last samples before it. */
+static const int32_t *sample_at(const pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0,
+                                uint32_t n)
 {
-    unsigned n = m->n;
-    memcpy(m->hist[n & 3], b->code, sizeof m->hist[0]);
-    while (n >= 3 && m->thd_next <= (double)(n - 1) && m->thd_k < PP_METROLOGY_THD_N) {
-        unsigned base = (unsigned)m->thd_next;
-        if (base > n - 1) {
-            base = n - 1;
+    return n >= n0 ? b[n - n0].code : m->hist[n & 3];
+}
+
+/* Window points whose four samples are in by the end of the run b[0..len)
+ * starting at sample n0; keeps the run's last samples for the next run. */
+static void thd_fill(pp_metrology_t *m, const pp_adc_block_t *b, uint32_t n0, size_t len)
+{
+    uint32_t end = n0 + (uint32_t)len;
+    while (m->thd_k < PP_METROLOGY_THD_N && m->thd_next < (double)end - 2.0) {
+        uint32_t base = (uint32_t)m->thd_next;
+        const int32_t *y[4];
+        if (base - 1 >= n0) { /* all four in this run (the common case) */
+            const pp_adc_block_t *p = &b[base - 1 - n0];
+            y[0] = p[0].code;
+            y[1] = p[1].code;
+            y[2] = p[2].code;
+            y[3] = p[3].code;
+        } else {
+            for (unsigned q = 0; q < 4; q++) {
+                y[q] = sample_at(m, b, n0, base - 1 + q);
+            }
         }
-        if (base < n - 2) {
-            base = n - 2;
-        }
-        double mu = m->thd_next - (double)base;
-        double c0 = -mu * (mu - 1) * (mu - 2) / 6, c1 = (mu + 1) * (mu - 1) * (mu - 2) / 2;
-        double c2 = -(mu + 1) * mu * (mu - 2) / 2, c3 = (mu + 1) * mu * (mu - 1) / 6;
-        const int32_t *y0 = m->hist[(base - 1) & 3], *y1 = m->hist[base & 3];
-        const int32_t *y2 = m->hist[(base + 1) & 3], *y3 = m->hist[(base + 2) & 3];
+        float lo[4], hi[4]; /* U1 U2 U3 I1, I1 I2 I3 In */
+        pp_metrology_block_interpolate(y, m->thd_next - (double)base, lo, hi);
+        unsigned slot = pp_metrology_thd_slot(m->thd_k);
         for (unsigned k = 0; k < PP_PHASES; k++) {
-            float *z = &m->thd_buf[k][2 * m->thd_k];
-            z[0] = (float)(c0 * y0[k] + c1 * y1[k] + c2 * y2[k] + c3 * y3[k]);
-            z[1] = (float)(c0 * y0[3 + k] + c1 * y1[3 + k] + c2 * y2[3 + k] + c3 * y3[3 + k]);
+            m->thd_re[k][slot] = lo[k];
+            m->thd_im[k][slot] = hi[k];
         }
         m->thd_k++;
         m->thd_next += m->thd_step;
     }
+    for (uint32_t n = len > 4 ? end - 4 : n0; n < end; n++) {
+        memcpy(m->hist[n & 3], b[n - n0].code, sizeof m->hist[0]);
+    }
+}
+
+/* Closes the open DFT block: its sums, turned by the phasor of its first
+ * sample, go to the totals; the phasor moves on to the next block. */
+static void close_dft_block(pp_metrology_t *m)
+{
+    double c = m->osc_c, s = m->osc_s;
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        pp_metrology_sums_t *p = &m->ph[k];
+        unsigned li = k == 0 ? 3 : 4 + k; /* lane of I_k (lanes in metrology.h) */
+        double ur = m->dft_re[k], ui = m->dft_im[k];
+        double ir = m->dft_re[li], ii = m->dft_im[li];
+        p->fu_re += c * ur - s * ui;
+        p->fu_im += s * ur + c * ui;
+        p->fi_re += c * ir - s * ii;
+        p->fi_im += s * ir + c * ii;
+    }
+    m->osc_c = c * m->dft_cos[m->dft_pos] - s * m->dft_sin[m->dft_pos];
+    m->osc_s = s * m->dft_cos[m->dft_pos] + c * m->dft_sin[m->dft_pos];
+    memset(m->dft_re, 0, sizeof m->dft_re);
+    memset(m->dft_im, 0, sizeof m->dft_im);
+    m->dft_pos = 0;
 }
 
 /* Single-bin DFT X = sum x[n] e^{-jwn} of x = a e^{jwn} + conj(a) e^{-jwn} + d
@@ -331,8 +387,8 @@ static void eval_phase(pp_metrology_t *m, unsigned k, pp_phase_frame_t *out, fun
     double vi = (double)p->sii / n - 2 * di * (double)p->si / n + di * di;
     double pc = (double)p->sui / n - du * (double)p->si / n - di * (double)p->su / n + du * di;
     double ur, ui, ir, ii;
-    phasor(m, p->fu_re, p->fu_im, du, &ur, &ui);
-    phasor(m, p->fi_re, p->fi_im, di, &ir, &ii);
+    phasor(m, p->fu_re, p->fu_im, du - m->dft_offset[k], &ur, &ui);
+    phasor(m, p->fi_re, p->fi_im, di - m->dft_offset[3 + k], &ir, &ii);
     /* current phase correction: I' = I e^{j delta} */
     double dl = (double)cal->phase_deg * PI_D / 180.0, cd = cos(dl), sd = sin(dl);
     double ir2 = ir * cd - ii * sd, ii2 = ir * sd + ii * cd;
@@ -446,16 +502,36 @@ static void rebase_halfcycles(pp_metrology_t *m)
     }
 }
 
+/* Neutral RMS in A: from the In sums, or from the I1..I3 sums with
+ * in = sum w_k i_k, so sum in^2 = sum w_k^2 i_k^2 + 2 sum w_k w_l i_k i_l. */
+static float neutral_rms(const pp_metrology_t *m)
+{
+    double n = (double)m->n, sum, sq;
+    if (m->cfg.has_neutral) {
+        double w = m->cfg.scale[6];
+        sum = w * (double)m->sn;
+        sq = w * w * (double)m->snn;
+    } else {
+        sum = sq = 0;
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            double w = m->nw[k], w_next = m->nw[(k + 1) % PP_PHASES];
+            sum += w * (double)m->ph[k].si;
+            sq += w * w * (double)m->ph[k].sii + 2 * w * w_next * (double)m->ph[k].sij;
+        }
+    }
+    double mean = sum / n, var = sq / n - mean * mean;
+    return (float)sqrt(var > 0 ? var : 0);
+}
+
 static void close_second(pp_metrology_t *m, pp_frame_t *f)
 {
     memset(f, 0, sizeof *f);
     f->seq = m->seq++;
     f->duration_ms = 1000;
     if (m->thd_k == PP_METROLOGY_THD_N && m->thd_locked) {
-        for (unsigned k = 0; k < PP_PHASES; k++) {
-            pp_metrology_thd_compute(m->thd_buf[k], m->twiddle, &m->thd_u[k], &m->thd_i[k]);
-        }
+        pp_metrology_thd_compute(m->thd_re, m->thd_im, m->twiddle, m->thd_u, m->thd_i);
     }
+    close_dft_block(m);
     estimate_dc(m);
     fund_t fu[PP_PHASES];
     double ps = 0, qs = 0, ss = 0;
@@ -469,8 +545,7 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
     f->q_var = (float)qs;
     f->s_va = (float)ss;
     f->pf = ss > 0 ? (float)(ps / ss) : 0.0f;
-    double nm = m->n_sum / m->n, nv = m->n_sq / m->n - nm * nm;
-    f->i_neutral_a = (float)sqrt(nv > 0 ? nv : 0);
+    f->i_neutral_a = neutral_rms(m);
     eval_frequency(m, f);
     eval_angles(f, fu);
     pp_metrology_energy_step(&m->energy, f);
@@ -478,90 +553,108 @@ static void close_second(pp_metrology_t *m, pp_frame_t *f)
 
     rebase_halfcycles(m);
     memset(m->ph, 0, sizeof m->ph);
-    m->n_sum = m->n_sq = 0;
+    m->sn = m->snn = 0;
     m->rises_s = 0;
     m->n = 0;
     start_oscillator(m, m->f_sec);
     start_thd_window(m, m->f_sec);
 }
 
-/* Per-sample sums: exact integer power sums, the single-bin DFT at the
- * fundamental (recursive oscillator), the neutral; kept in locals (registers)
- * for a run of samples. Also arms the crossing detector; stops before a
- * sample that fires a crossing event, which slow_sample() then handles. */
-static size_t fast_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t n)
+/* ---- runs of samples between crossing events ---- */
+
+/* First sample from j on (limit if none) whose reference code is at or above
+ * level (above) or below it (!above). */
+static size_t scan_ref(const pp_adc_block_t *b, size_t j, size_t limit, unsigned ref,
+                       int64_t level, bool above)
 {
-    int64_t su[3], si[3], suu[3], sii[3], sui[3];
-    double fur[3], fui[3], fir[3], fii[3];
-    for (unsigned k = 0; k < 3; k++) {
-        const pp_metrology_sums_t *p = &m->ph[k];
-        su[k] = p->su; si[k] = p->si; suu[k] = p->suu; sii[k] = p->sii; sui[k] = p->sui;
-        fur[k] = p->fu_re; fui[k] = p->fu_im; fir[k] = p->fi_re; fii[k] = p->fi_im;
-    }
-    double c = m->osc_c, s = m->osc_s, rc = m->rot_c, rs = m->rot_s;
-    double ns = m->n_sum, nq = m->n_sq, w0 = m->nw[0], w1 = m->nw[1], w2 = m->nw[2];
-    double wn = m->cfg.scale[6];
-    bool measured_n = m->cfg.has_neutral;
-    unsigned ref = m->ref, state = m->zc_state;
-    int32_t dcr = (int32_t)m->dc[ref], h = m->hyst_code, xp = m->ref_prev;
-    size_t j;
-    for (j = 0; j < n; j++) {
-        const int32_t *x = b[j].code;
-        int32_t r = x[ref] - dcr;
-        if ((state == ZC_ARM_RISE && r >= 0) || (state == ZC_ARM_FALL && r < 0)) {
-            break;
+    if (above) {
+        while (j < limit && b[j].code[ref] < level) {
+            j++;
         }
-        if (state == ZC_WAIT_LOW && r < -h) {
-            state = ZC_ARM_RISE;
-        } else if (state == ZC_WAIT_HIGH && r > h) {
-            state = ZC_ARM_FALL;
+    } else {
+        while (j < limit && b[j].code[ref] >= level) {
+            j++;
         }
-        xp = r;
-        for (unsigned k = 0; k < 3; k++) {
-            int32_t u = x[k], i = x[3 + k];
-            su[k] += u;
-            si[k] += i;
-            suu[k] += (int64_t)u * u;
-            sii[k] += (int64_t)i * i;
-            sui[k] += (int64_t)u * i;
-            fur[k] += u * c;
-            fui[k] += u * s;
-            fir[k] += i * c;
-            fii[k] += i * s;
-        }
-        double in = measured_n ? x[6] * wn : w0 * x[3] + w1 * x[4] + w2 * x[5];
-        ns += in;
-        nq += in * in;
-        double c2 = c * rc - s * rs;
-        s = s * rc + c * rs;
-        c = c2;
     }
-    for (unsigned k = 0; k < 3; k++) {
-        pp_metrology_sums_t *p = &m->ph[k];
-        p->su = su[k]; p->si = si[k]; p->suu = suu[k]; p->sii = sii[k]; p->sui = sui[k];
-        p->fu_re = fur[k]; p->fu_im = fui[k]; p->fi_re = fir[k]; p->fi_im = fii[k];
-    }
-    m->osc_c = c;
-    m->osc_s = s;
-    m->n_sum = ns;
-    m->n_sq = nq;
-    m->zc_state = (uint8_t)state;
-    m->ref_prev = xp;
-    m->n += (uint32_t)j;
-    m->total_samples += j;
     return j;
 }
 
-/* One sample through every stage (crossing events, THD window). After
- * crossing() has handled this sample's event, fast_run() cannot stop on it,
- * so it adds the sample's sums. */
-static void slow_sample(pp_metrology_t *m, const pp_adc_block_t *b)
+/* How many samples from b[0] (at most limit) form the next run: a crossing
+ * event on b[0] is handled here, before the run's sums; the run ends before
+ * the next sample that fires one. Advances the detector over the run. */
+static size_t take_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t limit)
 {
-    crossing(m, b->code[m->ref] - (int32_t)m->dc[m->ref]);
-    if (m->thd_k < PP_METROLOGY_THD_N) {
-        thd_sample(m, b);
+    unsigned ref = m->ref;
+    int32_t dcr = (int32_t)m->dc[ref];
+    int64_t h = m->hyst_code;
+    crossing(m, b[0].code[ref] - dcr);
+    size_t j = 1;
+    while (j < limit) {
+        switch (m->zc_state) {
+        case ZC_WAIT_LOW: /* armed by the first sample below -h */
+            j = scan_ref(b, j, limit, ref, (int64_t)dcr - h, false);
+            break;
+        case ZC_ARM_RISE: /* stops at the first sample >= 0 */
+            j = scan_ref(b, j, limit, ref, dcr, true);
+            break;
+        case ZC_WAIT_HIGH: /* armed by the first sample above +h */
+            j = scan_ref(b, j, limit, ref, (int64_t)dcr + h + 1, true);
+            break;
+        default: /* stops at the first sample < 0 */
+            j = scan_ref(b, j, limit, ref, dcr, false);
+            break;
+        }
+        if (j == limit || m->zc_state == ZC_ARM_RISE || m->zc_state == ZC_ARM_FALL) {
+            break;
+        }
+        m->zc_state = m->zc_state == ZC_WAIT_LOW ? ZC_ARM_RISE : ZC_ARM_FALL;
+        j++;
     }
-    (void)fast_run(m, b, 1);
+    m->ref_prev = b[j - 1].code[ref] - dcr;
+    return j;
+}
+
+/* Adds one run's exact sums to the second's int64 totals. */
+static void add_powers(pp_metrology_t *m, const pp_block_sums_t *bs)
+{
+    for (unsigned k = 0; k < PP_PHASES; k++) {
+        pp_metrology_sums_t *p = &m->ph[k];
+        p->su += (int64_t)bs->s[k];
+        p->si += (int64_t)bs->s[3 + k];
+        p->suu += (int64_t)bs->q[k];
+        p->sii += (int64_t)bs->q[3 + k];
+        p->sui += (int64_t)bs->ui[k];
+    }
+    if (m->cfg.has_neutral) {
+        m->sn += (int64_t)bs->s[6];
+        m->snn += (int64_t)bs->q[6];
+    }
+}
+
+/* Everything a run of samples adds: THD window points, power and neutral
+ * sums, fundamental DFT. */
+static void sum_run(pp_metrology_t *m, const pp_adc_block_t *b, size_t len)
+{
+    if (m->thd_k < PP_METROLOGY_THD_N) {
+        thd_fill(m, b, m->n, len);
+    }
+    pp_block_sums_t bs;
+    pp_metrology_block_powers(b, len, &bs);
+    if (!m->cfg.has_neutral) {
+        pp_metrology_block_currents(b, len, &bs);
+        for (unsigned k = 0; k < PP_PHASES; k++) {
+            m->ph[k].sij += (int64_t)bs.ii[k];
+        }
+    }
+    add_powers(m, &bs);
+    pp_metrology_block_dft(b, len, &m->dft_cosf[m->dft_pos], &m->dft_sinf[m->dft_pos],
+                           m->dft_offset, m->dft_re, m->dft_im);
+    m->dft_pos += (uint32_t)len;
+    if (m->dft_pos == PP_METROLOGY_BLOCK) {
+        close_dft_block(m);
+    }
+    m->n += (uint32_t)len;
+    m->total_samples += len;
 }
 
 int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
@@ -575,13 +668,13 @@ int pp_metrology_feed(pp_metrology_t *m, const pp_adc_block_t *blocks, size_t n,
     PP_VERIFY(out != NULL || ((uint64_t)m->n + n) / rate == 0, PP_ERR_ARG);
     size_t j = 0;
     while (j < n) {
-        if (m->thd_k >= PP_METROLOGY_THD_N) {
-            size_t left = rate - m->n;
-            j += fast_run(m, blocks + j, n - j < left ? n - j : left);
-        }
-        if (j < n && m->n < rate) {
-            slow_sample(m, &blocks[j++]);
-        }
+        size_t limit = n - j;
+        limit = limit < rate - m->n ? limit : rate - m->n;
+        /* the DFT block bounds the run (exact sums need <= a block) */
+        limit = limit < PP_METROLOGY_BLOCK - m->dft_pos ? limit : PP_METROLOGY_BLOCK - m->dft_pos;
+        size_t len = take_run(m, blocks + j, limit);
+        sum_run(m, blocks + j, len);
+        j += len;
         if (m->n == rate) {
             close_second(m, &out[frames++]);
         }
