@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "polyphase/dlms_const.h"
+#include "profile_row.h"
 #include "server_internal.h"
 
 /* Kept between GET blocks (PP_DLMS_CONT_CAP octets). */
@@ -43,9 +44,15 @@ typedef struct rows {
     /* The date of the last stamp: rows of one day share it (logger rows come
      * every few minutes), so only the time of day is worked out again. */
     bool have_day;
+    bool day_valid;          /* day_dt passes the date-time checks */
     int64_t day;             /* days since 1970 in local standard time */
     pp_axdr_datetime_t day_dt;
+    /* Rows of one read share one layout (profile_row.h). */
+    uint8_t layout_state;    /* LAYOUT_* */
+    pp_row_layout_t layout;
 } rows_t;
+
+enum { LAYOUT_UNKNOWN = 0, LAYOUT_READY, LAYOUT_NONE };
 
 #define MS_DAY 86400000LL
 
@@ -65,6 +72,7 @@ static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
         r->day = day;
         r->have_day = true;
+        r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
         *dt = r->day_dt;
         return;
     }
@@ -110,6 +118,39 @@ static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
     }
 }
 
+/* The time of day of a valid date is valid too: one check a day is
+ * what pp_cosem_put_dt would find row by row. */
+static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS])
+{
+    rows_t *r = user;
+    pp_axdr_datetime_t dt;
+    stamp_dt(r, stamp, &dt);
+    if (!r->day_valid) {
+        return false;
+    }
+    pp_axdr_datetime_pack(&dt, out);
+    return true;
+}
+
+/* The row straight into the sink through the layout, when it lies whole
+ * inside the window; false leaves the sink as it was. */
+static bool put_row_direct(rows_t *r, const pp_log_row_t *row)
+{
+    pp_cosem_sink_t *sink = r->e->k;
+    if (r->layout_state == LAYOUT_UNKNOWN) {
+        r->layout_state = pp_row_layout_init(&r->layout, row, r->p->divide_pow10) ? LAYOUT_READY
+                                                                                   : LAYOUT_NONE;
+    }
+    if (r->layout_state != LAYOUT_READY || r->e->wr.pos != 0 || sink->pos < sink->skip ||
+        sink->cap - sink->stored < r->layout.len || !pp_row_layout_matches(&r->layout, row) ||
+        !pp_row_layout_put(&r->layout, row, stamp_octets, r, sink->out + sink->stored)) {
+        return false;
+    }
+    sink->stored += r->layout.len;
+    sink->pos += r->layout.len;
+    return true;
+}
+
 static int encode_row(void *user, const pp_log_row_t *row)
 {
     rows_t *r = user;
@@ -117,6 +158,9 @@ static int encode_row(void *user, const pp_log_row_t *row)
     if (sink->pos <= sink->skip + sink->cap) {
         r->k->resume_entry = row->entry; /* the next block starts in this row or later */
         r->k->resume_pos = sink->pos;
+    }
+    if (put_row_direct(r, row)) {
+        return PP_OK;
     }
     pp_err_t rc = pp_axdr_put_struct(&r->e->wr, row->ncells);
     for (unsigned i = 0; rc == PP_OK && i < row->ncells; i++) {

@@ -1,0 +1,120 @@
+/* Profile rows from a fixed layout: see profile_row.h. */
+#include "profile_row.h"
+
+#include "polyphase/dlms_const.h"
+
+/* Octets after the tag of a cell type (0: no fixed encoding). */
+static unsigned value_size(uint8_t type)
+{
+    switch (type) {
+    case PP_LOG_TIME: return 1u + PP_ROW_DT_OCTETS; /* octet-string: length 12, octets */
+    case PP_LOG_U8: return 1u;
+    case PP_LOG_U16: return 2u;
+    case PP_LOG_U32: case PP_LOG_I32: return 4u;
+    case PP_LOG_I64: return 8u;
+    default: return 0u;
+    }
+}
+
+static int64_t pow10_divisor(int8_t n)
+{
+    int64_t d = 1;
+    if (n > 18) {
+        return 0; /* more digits than an int64 has: the value is 0 */
+    }
+    for (; n > 0; n--) {
+        d *= 10;
+    }
+    return d;
+}
+
+bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
+                        const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    if (row->ncells > PP_LOG_MAX_COLUMNS) {
+        return false;
+    }
+    l->ncells = row->ncells;
+    l->len = 2; /* structure, count < 128 */
+    for (unsigned i = 0; i < row->ncells; i++) {
+        const pp_log_cell_t *c = &row->cell[i];
+        const unsigned n = value_size(c->type);
+        if (n == 0) {
+            return false;
+        }
+        l->type[i] = c->type;
+        l->column[i] = c->column;
+        l->divisor[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
+                            ? pow10_divisor(divide_pow10[c->column])
+                            : 1;
+        l->len = (uint16_t)(l->len + 1u + n);
+    }
+    return true;
+}
+
+bool pp_row_layout_matches(const pp_row_layout_t *l, const pp_log_row_t *row)
+{
+    if (row->ncells != l->ncells) {
+        return false;
+    }
+    for (unsigned i = 0; i < row->ncells; i++) {
+        if (row->cell[i].type != l->type[i] || row->cell[i].column != l->column[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = n; i > 0; i--) {
+        p[i - 1u] = (uint8_t)v;
+        v >>= 8;
+    }
+    return p + n;
+}
+
+bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
+                       void *user, uint8_t *out)
+{
+    uint8_t *p = out;
+    *p++ = PP_DT_STRUCTURE;
+    *p++ = l->ncells;
+    for (unsigned i = 0; i < l->ncells; i++) {
+        int64_t v = row->cell[i].value;
+        switch (l->type[i]) {
+        case PP_LOG_TIME:
+            *p++ = PP_DT_OCTET_STRING;
+            *p++ = PP_ROW_DT_OCTETS;
+            if (!dt(user, v, p)) {
+                return false;
+            }
+            p += PP_ROW_DT_OCTETS;
+            break;
+        case PP_LOG_U8:
+            *p++ = PP_DT_UNSIGNED;
+            *p++ = (uint8_t)v;
+            break;
+        case PP_LOG_U16:
+            *p++ = PP_DT_LONG_UNSIGNED;
+            p = put_be(p, (uint16_t)v, 2);
+            break;
+        case PP_LOG_U32:
+            *p++ = PP_DT_DOUBLE_LONG_UNSIGNED;
+            if (l->divisor[i] != 1) {
+                v = l->divisor[i] ? v / l->divisor[i] : 0; /* the capture object's own unit */
+            }
+            p = put_be(p, (uint32_t)v, 4);
+            break;
+        case PP_LOG_I32:
+            *p++ = PP_DT_DOUBLE_LONG;
+            p = put_be(p, (uint32_t)(int32_t)v, 4);
+            break;
+        default:
+            *p++ = PP_DT_LONG64;
+            p = put_be(p, (uint64_t)v, 8);
+            break;
+        }
+    }
+    return true;
+}
