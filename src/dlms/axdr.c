@@ -374,6 +374,14 @@ pp_err_t pp_axdr_get(pp_axdr_rd_t *rd, pp_axdr_value_t *out)
 
 pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd)
 {
+    /* A fixed-size value needs only room, no decoding (rows of profiles
+     * are made of them). */
+    const int k = rd->pos < rd->end ? fixed_size(rd->buf[rd->pos]) : -1;
+    if (k >= 0) {
+        PP_VERIFY((size_t)k < rd->end - rd->pos, PP_ERR_TRUNCATED);
+        rd->pos += 1u + (size_t)k;
+        return PP_OK;
+    }
     pp_axdr_value_t v;
     PP_TRY(pp_axdr_get(rd, &v));
     if (v.tag != PP_DT_ARRAY && v.tag != PP_DT_STRUCTURE) {

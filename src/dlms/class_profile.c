@@ -45,8 +45,9 @@ typedef struct rows {
      * every few minutes), so only the time of day is worked out again. */
     bool have_day;
     bool day_valid;          /* day_dt passes the date-time checks */
-    int64_t day;             /* days since 1970 in local standard time */
+    int64_t day_start;       /* its 00:00 in local standard time, ms since 1970 */
     pp_axdr_datetime_t day_dt;
+    uint8_t day_os[PP_ROW_DT_OCTETS]; /* day_dt packed */
     /* Rows of one read share one layout (profile_row.h). */
     uint8_t layout_state;    /* LAYOUT_* */
     pp_row_layout_t layout;
@@ -61,27 +62,32 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* A stamp (the logger's scale) as a COSEM date-time in local standard time,
- * exactly as pp_clock_dt_standard gives it. */
-static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
+/* Milliseconds into its local standard day of a stamp (the logger's
+ * scale); the day itself is converted and checked once, when it changes. */
+static uint32_t time_of_day(rows_t *r, int64_t stamp)
 {
     const int64_t utc = stamp - r->p->stamp_offset_ms;
     const int64_t local = utc + (int64_t)r->clk->std_offset_min * 60000;
-    const int64_t day = floor_div(local, MS_DAY);
-    if (!r->have_day || day != r->day) {
+    if (!r->have_day || local < r->day_start || local - r->day_start >= MS_DAY) {
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
-        r->day = day;
+        r->day_start = floor_div(local, MS_DAY) * MS_DAY;
         r->have_day = true;
         r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
-        *dt = r->day_dt;
-        return;
+        pp_axdr_datetime_pack(&r->day_dt, r->day_os);
     }
-    const int64_t ms = local - day * MS_DAY;
+    return (uint32_t)(local - r->day_start);
+}
+
+/* A stamp as a COSEM date-time in local standard time, exactly as
+ * pp_clock_dt_standard gives it. */
+static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
+{
+    const uint32_t ms = time_of_day(r, stamp);
     *dt = r->day_dt;
-    dt->hour = (uint8_t)(ms / 3600000);
-    dt->minute = (uint8_t)(ms / 60000 % 60);
-    dt->second = (uint8_t)(ms / 1000 % 60);
-    dt->hundredths = (uint8_t)(ms % 1000 / 10);
+    dt->hour = (uint8_t)(ms / 3600000u);
+    dt->minute = (uint8_t)(ms / 60000u % 60u);
+    dt->second = (uint8_t)(ms / 1000u % 60u);
+    dt->hundredths = (uint8_t)(ms % 1000u / 10u);
 }
 
 static int count_row(void *user, const pp_log_row_t *row)
@@ -123,12 +129,15 @@ static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
 static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS])
 {
     rows_t *r = user;
-    pp_axdr_datetime_t dt;
-    stamp_dt(r, stamp, &dt);
+    const uint32_t ms = time_of_day(r, stamp);
     if (!r->day_valid) {
         return false;
     }
-    pp_axdr_datetime_pack(&dt, out);
+    memcpy(out, r->day_os, PP_ROW_DT_OCTETS);
+    out[5] = (uint8_t)(ms / 3600000u); /* hour, minute, second, hundredths as in stamp_dt */
+    out[6] = (uint8_t)(ms / 60000u % 60u);
+    out[7] = (uint8_t)(ms / 1000u % 60u);
+    out[8] = (uint8_t)(ms % 1000u / 10u);
     return true;
 }
 
@@ -142,7 +151,7 @@ static bool put_row_direct(rows_t *r, const pp_log_row_t *row)
                                                                                    : LAYOUT_NONE;
     }
     if (r->layout_state != LAYOUT_READY || r->e->wr.pos != 0 || sink->pos < sink->skip ||
-        sink->cap - sink->stored < r->layout.len || !pp_row_layout_matches(&r->layout, row) ||
+        sink->cap - sink->stored < r->layout.len ||
         !pp_row_layout_put(&r->layout, row, stamp_octets, r, sink->out + sink->stored)) {
         return false;
     }

@@ -52,67 +52,80 @@ bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
     return true;
 }
 
-bool pp_row_layout_matches(const pp_row_layout_t *l, const pp_log_row_t *row)
+static uint8_t *put_be16(uint8_t *p, uint16_t v)
 {
-    if (row->ncells != l->ncells) {
-        return false;
-    }
-    for (unsigned i = 0; i < row->ncells; i++) {
-        if (row->cell[i].type != l->type[i] || row->cell[i].column != l->column[i]) {
-            return false;
-        }
-    }
-    return true;
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
 }
 
-static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned n)
+static uint8_t *put_be32(uint8_t *p, uint32_t v)
 {
-    for (unsigned i = n; i > 0; i--) {
-        p[i - 1u] = (uint8_t)v;
-        v >>= 8;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+/* A U32 cell in the capture object's own unit (scaler): what dividing by
+ * 10 n times gives, in 32 bits when the value allows. */
+static uint32_t in_unit(int64_t v, int64_t divisor)
+{
+    if (divisor == 1) {
+        return (uint32_t)v;
     }
-    return p + n;
+    if (divisor == 0) {
+        return 0;
+    }
+    if (v >= 0 && v <= UINT32_MAX && divisor <= UINT32_MAX) {
+        return (uint32_t)v / (uint32_t)divisor;
+    }
+    return (uint32_t)(v / divisor);
 }
 
 bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
                        void *user, uint8_t *out)
 {
+    if (row->ncells != l->ncells) {
+        return false;
+    }
     uint8_t *p = out;
     *p++ = PP_DT_STRUCTURE;
     *p++ = l->ncells;
     for (unsigned i = 0; i < l->ncells; i++) {
-        int64_t v = row->cell[i].value;
-        switch (l->type[i]) {
+        const pp_log_cell_t *c = &row->cell[i];
+        if (c->type != l->type[i] || c->column != l->column[i]) {
+            return false; /* not a row of this layout */
+        }
+        switch (c->type) {
         case PP_LOG_TIME:
             *p++ = PP_DT_OCTET_STRING;
             *p++ = PP_ROW_DT_OCTETS;
-            if (!dt(user, v, p)) {
+            if (!dt(user, c->value, p)) {
                 return false;
             }
             p += PP_ROW_DT_OCTETS;
             break;
         case PP_LOG_U8:
             *p++ = PP_DT_UNSIGNED;
-            *p++ = (uint8_t)v;
+            *p++ = (uint8_t)c->value;
             break;
         case PP_LOG_U16:
             *p++ = PP_DT_LONG_UNSIGNED;
-            p = put_be(p, (uint16_t)v, 2);
+            p = put_be16(p, (uint16_t)c->value);
             break;
         case PP_LOG_U32:
             *p++ = PP_DT_DOUBLE_LONG_UNSIGNED;
-            if (l->divisor[i] != 1) {
-                v = l->divisor[i] ? v / l->divisor[i] : 0; /* the capture object's own unit */
-            }
-            p = put_be(p, (uint32_t)v, 4);
+            p = put_be32(p, in_unit(c->value, l->divisor[i]));
             break;
         case PP_LOG_I32:
             *p++ = PP_DT_DOUBLE_LONG;
-            p = put_be(p, (uint32_t)(int32_t)v, 4);
+            p = put_be32(p, (uint32_t)(int32_t)c->value);
             break;
         default:
             *p++ = PP_DT_LONG64;
-            p = put_be(p, (uint64_t)v, 8);
+            p = put_be32(put_be32(p, (uint32_t)((uint64_t)c->value >> 32)), (uint32_t)c->value);
             break;
         }
     }

@@ -31,11 +31,10 @@ typedef bool (*pp_row_dt_fn)(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OC
 bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
                         const int8_t divide_pow10[PP_LOG_MAX_COLUMNS]);
 
-/* Whether row has the layout's cells (types and columns). */
-bool pp_row_layout_matches(const pp_row_layout_t *l, const pp_log_row_t *row);
-
 /* Writes row, l->len octets, at out (room checked by the caller):
- * structure, then each cell as the general encoder would put it. */
+ * structure, then each cell as the general encoder would put it. False
+ * when the row's cells (types, columns) are not the layout's or a
+ * date-time does not convert. */
 bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
                        void *user, uint8_t *out);
 
