@@ -16,18 +16,6 @@ static unsigned value_size(uint8_t type)
     }
 }
 
-static int64_t pow10_divisor(int8_t n)
-{
-    int64_t d = 1;
-    if (n > 18) {
-        return 0; /* more digits than an int64 has: the value is 0 */
-    }
-    for (; n > 0; n--) {
-        d *= 10;
-    }
-    return d;
-}
-
 bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
                         const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
 {
@@ -44,9 +32,9 @@ bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
         }
         l->type[i] = c->type;
         l->column[i] = c->column;
-        l->divisor[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
-                            ? pow10_divisor(divide_pow10[c->column])
-                            : 1;
+        l->pow10[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
+                          ? divide_pow10[c->column]
+                          : 0;
         l->len = (uint16_t)(l->len + 1u + n);
     }
     return true;
@@ -68,20 +56,27 @@ static uint8_t *put_be32(uint8_t *p, uint32_t v)
     return p + 4;
 }
 
-/* A U32 cell in the capture object's own unit (scaler): what dividing by
- * 10 n times gives, in 32 bits when the value allows. */
-static uint32_t in_unit(int64_t v, int64_t divisor)
+/* A U32 cell in the capture object's own unit (scaler): the value / 10^n
+ * as dividing by 10 n times gives it; the usual exponents as divisions by
+ * constants (a multiplication, where a division would cost tens of cycles). */
+static uint32_t in_unit(int64_t v, int8_t n)
 {
-    if (divisor == 1) {
+    if (n <= 0) {
         return (uint32_t)v;
     }
-    if (divisor == 0) {
-        return 0;
+    if (v >= 0 && v <= UINT32_MAX) {
+        const uint32_t u = (uint32_t)v;
+        switch (n) {
+        case 1: return u / 10u;
+        case 2: return u / 100u;
+        case 3: return u / 1000u;
+        default: break;
+        }
     }
-    if (v >= 0 && v <= UINT32_MAX && divisor <= UINT32_MAX) {
-        return (uint32_t)v / (uint32_t)divisor;
+    for (; n > 0 && v != 0; n--) {
+        v /= 10;
     }
-    return (uint32_t)(v / divisor);
+    return (uint32_t)v;
 }
 
 bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
@@ -117,7 +112,7 @@ bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row
             break;
         case PP_LOG_U32:
             *p++ = PP_DT_DOUBLE_LONG_UNSIGNED;
-            p = put_be32(p, in_unit(c->value, l->divisor[i]));
+            p = put_be32(p, in_unit(c->value, l->pow10[i]));
             break;
         case PP_LOG_I32:
             *p++ = PP_DT_DOUBLE_LONG;

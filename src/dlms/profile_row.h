@@ -18,7 +18,7 @@ typedef struct pp_row_layout {
     uint8_t ncells;
     uint8_t type[PP_LOG_MAX_COLUMNS];   /* pp_log_type_t of each cell */
     uint8_t column[PP_LOG_MAX_COLUMNS]; /* the logger column it comes from */
-    int64_t divisor[PP_LOG_MAX_COLUMNS]; /* U32 cells: 10^n of the unit; 0: always 0 */
+    int8_t pow10[PP_LOG_MAX_COLUMNS];   /* U32 cells: divided by 10^n (the unit) */
     uint16_t len;                       /* octets of every row */
 } pp_row_layout_t;
 
