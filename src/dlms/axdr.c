@@ -404,17 +404,20 @@ pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd)
     if (flat != 0) {
         return flat < 0 ? (pp_err_t)flat : PP_OK;
     }
-    pp_axdr_value_t v;
-    PP_TRY(pp_axdr_get(rd, &v));
-    if (v.tag != PP_DT_ARRAY && v.tag != PP_DT_STRUCTURE) {
-        return PP_OK;
+    const uint8_t tag = rd->pos < rd->end ? rd->buf[rd->pos] : PP_DT_NULL;
+    if (tag != PP_DT_ARRAY && tag != PP_DT_STRUCTURE) {
+        pp_axdr_value_t v; /* bit string, compact array, or the error */
+        return pp_axdr_get(rd, &v);
     }
+    uint32_t count;
+    rd->pos++;
+    PP_TRY(pp_axdr_get_length(rd, &count));
     PP_VERIFY(rd->depth < rd->max_depth, PP_ERR_DEPTH);
     /* every element takes at least its tag octet */
-    PP_VERIFY(v.v.count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
+    PP_VERIFY(count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
     rd->depth++;
     pp_err_t rc = PP_OK;
-    for (uint32_t i = 0; i < v.v.count && rc == PP_OK; i++) {
+    for (uint32_t i = 0; i < count && rc == PP_OK; i++) {
         const int elem = skip_flat(rd); /* the common case without a call more */
         rc = elem < 0 ? (pp_err_t)elem : (elem == 0 ? pp_axdr_skip(rd) : PP_OK);
     }
