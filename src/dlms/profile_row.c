@@ -82,45 +82,53 @@ static uint32_t in_unit(int64_t v, int8_t n)
 bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
                        void *user, uint8_t *out)
 {
-    if (row->ncells != l->ncells) {
+    /* Locals throughout: a store through out (uint8_t) could alias any
+     * field, which would make the compiler load each one again. */
+    const unsigned n = l->ncells;
+    const pp_log_cell_t *cell = row->cell;
+    if (row->ncells != n) {
         return false;
     }
     uint8_t *p = out;
-    *p++ = PP_DT_STRUCTURE;
-    *p++ = l->ncells;
-    for (unsigned i = 0; i < l->ncells; i++) {
-        const pp_log_cell_t *c = &row->cell[i];
-        if (c->type != l->type[i] || c->column != l->column[i]) {
+    p[0] = PP_DT_STRUCTURE;
+    p[1] = (uint8_t)n;
+    p += 2;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t type = cell[i].type;
+        const int64_t v = cell[i].value;
+        const int8_t pow10 = l->pow10[i];
+        if (type != l->type[i] || cell[i].column != l->column[i]) {
             return false; /* not a row of this layout */
         }
-        switch (c->type) {
+        switch (type) {
         case PP_LOG_TIME:
-            *p++ = PP_DT_OCTET_STRING;
-            *p++ = PP_ROW_DT_OCTETS;
-            if (!dt(user, c->value, p)) {
+            p[0] = PP_DT_OCTET_STRING;
+            p[1] = PP_ROW_DT_OCTETS;
+            if (!dt(user, v, p + 2)) {
                 return false;
             }
-            p += PP_ROW_DT_OCTETS;
+            p += 2u + PP_ROW_DT_OCTETS;
             break;
         case PP_LOG_U8:
-            *p++ = PP_DT_UNSIGNED;
-            *p++ = (uint8_t)c->value;
+            p[0] = PP_DT_UNSIGNED;
+            p[1] = (uint8_t)v;
+            p += 2;
             break;
         case PP_LOG_U16:
-            *p++ = PP_DT_LONG_UNSIGNED;
-            p = put_be16(p, (uint16_t)c->value);
+            p[0] = PP_DT_LONG_UNSIGNED;
+            p = put_be16(p + 1, (uint16_t)v);
             break;
         case PP_LOG_U32:
-            *p++ = PP_DT_DOUBLE_LONG_UNSIGNED;
-            p = put_be32(p, in_unit(c->value, l->pow10[i]));
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            p = put_be32(p + 1, in_unit(v, pow10));
             break;
         case PP_LOG_I32:
-            *p++ = PP_DT_DOUBLE_LONG;
-            p = put_be32(p, (uint32_t)(int32_t)c->value);
+            p[0] = PP_DT_DOUBLE_LONG;
+            p = put_be32(p + 1, (uint32_t)(int32_t)v);
             break;
         default:
-            *p++ = PP_DT_LONG64;
-            p = put_be32(put_be32(p, (uint32_t)((uint64_t)c->value >> 32)), (uint32_t)c->value);
+            p[0] = PP_DT_LONG64;
+            p = put_be32(put_be32(p + 1, (uint32_t)((uint64_t)v >> 32)), (uint32_t)v);
             break;
         }
     }
