@@ -29,6 +29,9 @@ uint16_t inproc_wrapper_port(const inproc_meter_t *m);
 uint16_t inproc_hdlc_port(const inproc_meter_t *m);
 const char *inproc_meter_number(const inproc_meter_t *m);
 void inproc_stop(inproc_meter_t *m);
+/* Time the meter thread spent handling input (bytes in to answer written)
+ * and how many inputs, since the start. */
+void inproc_busy(inproc_meter_t *m, uint64_t *ns, uint64_t *inputs);
 
 /* --probe HOST PORT [options] COMMAND...: see probe.c. */
 int probe_main(int argc, char **argv);

@@ -3,6 +3,7 @@
  * load), on a virtual clock. It first runs history_s seconds of meter time
  * as fast as it can (so the load profile holds days of rows), then follows
  * real time. Only the meter thread touches the meter and the net layer. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,45 @@ struct inproc_meter {
     int wrapper_port, hdlc_port;
     volatile bool stop;
     pthread_t thread;
+    /* Time in the meter's input handler (decode, DLMS, answer handed to the
+     * socket), summed by the meter thread. */
+    _Atomic uint64_t busy_ns, inputs;
 };
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void timed_data(void *owner, pp_channel_t ch, unsigned conn, const uint8_t *d, size_t n)
+{
+    inproc_meter_t *m = owner;
+    const uint64_t t0 = mono_ns();
+    pp_vmeter_net_callbacks.on_data(&m->v, ch, conn, d, n);
+    atomic_fetch_add_explicit(&m->busy_ns, mono_ns() - t0, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->inputs, 1, memory_order_relaxed);
+}
+
+static void fwd_open(void *owner, pp_channel_t ch, unsigned conn)
+{
+    pp_vmeter_net_callbacks.on_open(&((inproc_meter_t *)owner)->v, ch, conn);
+}
+
+static void fwd_close(void *owner, pp_channel_t ch, unsigned conn)
+{
+    pp_vmeter_net_callbacks.on_close(&((inproc_meter_t *)owner)->v, ch, conn);
+}
+
+static const pp_net_callbacks_t TIMED = {.on_open = fwd_open, .on_data = timed_data,
+                                         .on_close = fwd_close};
+
+void inproc_busy(inproc_meter_t *m, uint64_t *ns, uint64_t *inputs)
+{
+    *ns = atomic_load_explicit(&m->busy_ns, memory_order_relaxed);
+    *inputs = atomic_load_explicit(&m->inputs, memory_order_relaxed);
+}
 
 static uint64_t mono_ms(void)
 {
@@ -53,7 +92,7 @@ inproc_meter_t *inproc_start(int64_t history_s, char *err, size_t errlen)
         return NULL;
     }
     pp_hostcfg_defaults(&m->hc);
-    m->net = pp_net_new(&pp_vmeter_net_callbacks);
+    m->net = pp_net_new(&TIMED);
     int64_t start = pp_host_utc_now_ms() - history_s * 1000;
     if (pp_vmeter_start(&m->v, &m->hc, NULL, "constant:3000", 1, 1.0, start, m->net, err,
                         errlen) < 0) {
@@ -69,8 +108,8 @@ inproc_meter_t *inproc_start(int64_t history_s, char *err, size_t errlen)
         pp_host_port_advance(&m->v.hp, (uint64_t)(history_s - s < 3600 ? history_s - s : 3600) * 1000u);
         pp_vmeter_step(&m->v);
     }
-    m->wrapper_port = pp_net_listen_tcp(m->net, &m->v, PP_CH_DLMS_WRAPPER, "127.0.0.1", 0, err, errlen);
-    m->hdlc_port = pp_net_listen_tcp(m->net, &m->v, PP_CH_DLMS_HDLC, "127.0.0.1", 0, err, errlen);
+    m->wrapper_port = pp_net_listen_tcp(m->net, m, PP_CH_DLMS_WRAPPER, "127.0.0.1", 0, err, errlen);
+    m->hdlc_port = pp_net_listen_tcp(m->net, m, PP_CH_DLMS_HDLC, "127.0.0.1", 0, err, errlen);
     if (m->wrapper_port < 0 || m->hdlc_port < 0 ||
         pthread_create(&m->thread, NULL, meter_loop, m) != 0) {
         pp_vmeter_stop(&m->v);

@@ -49,6 +49,7 @@ typedef struct pp_logstore {
     uint32_t base;
     uint32_t capacity;     /* slots = most entries kept */
     uint32_t tag;
+    uint32_t tag_crc;      /* CRC-32 register after the tag: every slot's CRC starts there */
     uint16_t payload_len;
     uint16_t slot_len;
     uint32_t oldest_seq;   /* seq of the oldest readable entry */

@@ -18,10 +18,18 @@ const pp_object_t *pp_objects_at(size_t index)
     return index < pp_objects_count() ? &OBJECTS[index] : (const pp_object_t *)0;
 }
 
+/* pp_obis_equal, inlined and C first: C (the quantity) tells most objects
+ * apart, so a lookup over the table costs a compare or two an object. */
+static bool same_ln(const pp_obis_t *x, pp_obis_t y)
+{
+    return x->c == y.c && x->d == y.d && x->a == y.a && x->b == y.b && x->e == y.e &&
+           x->f == y.f;
+}
+
 const pp_object_t *pp_objects_find(pp_obis_t ln)
 {
     for (size_t i = 0; i < pp_objects_count(); i++) {
-        if (pp_obis_equal(OBJECTS[i].ln, ln)) {
+        if (same_ln(&OBJECTS[i].ln, ln)) {
             return &OBJECTS[i];
         }
     }

@@ -154,26 +154,26 @@ static pp_err_t put_tag_len_bytes(pp_axdr_wr_t *wr, uint8_t tag, uint32_t len_fi
 /* ---- type table --------------------------------------------------------- */
 
 /* Fixed content size of a simple type, -1 for length-prefixed strings,
- * -2 for containers/compact-array, -3 unsupported standard tag, -4 unknown. */
+ * -2 for containers/compact-array, -3 unsupported standard tag, -4 unknown;
+ * a table over tags 0..33 (every value of a profile row asks). */
+static const int8_t FIXED_SIZE[PP_DT_DELTA_DOUBLE_LONG_UNSIGNED + 1] = {
+    [PP_DT_NULL] = 0, [PP_DT_ARRAY] = -2, [PP_DT_STRUCTURE] = -2, [PP_DT_BOOLEAN] = 1,
+    [PP_DT_BIT_STRING] = -1, [PP_DT_DOUBLE_LONG] = 4, [PP_DT_DOUBLE_LONG_UNSIGNED] = 4,
+    [PP_DT_FLOATING_POINT] = -3, [8] = -4, [PP_DT_OCTET_STRING] = -1,
+    [PP_DT_VISIBLE_STRING] = -1, [11] = -4, [PP_DT_UTF8_STRING] = -1, [PP_DT_BCD] = 1,
+    [14] = -4, [PP_DT_INTEGER] = 1, [PP_DT_LONG] = 2, [PP_DT_UNSIGNED] = 1,
+    [PP_DT_LONG_UNSIGNED] = 2, [PP_DT_COMPACT_ARRAY] = -2, [PP_DT_LONG64] = 8,
+    [PP_DT_LONG64_UNSIGNED] = 8, [PP_DT_ENUM] = 1, [PP_DT_FLOAT32] = 4, [PP_DT_FLOAT64] = 8,
+    [PP_DT_DATE_TIME] = 12, [PP_DT_DATE] = 5, [PP_DT_TIME] = 4,
+    [PP_DT_DELTA_INTEGER] = -3, [29] = -3, [30] = -3, [31] = -3, [32] = -3,
+    [PP_DT_DELTA_DOUBLE_LONG_UNSIGNED] = -3};
+
 static int fixed_size(uint8_t tag)
 {
-    switch (tag) {
-    case PP_DT_NULL: case PP_DT_DONT_CARE: return 0;
-    case PP_DT_BOOLEAN: case PP_DT_BCD: case PP_DT_INTEGER: case PP_DT_UNSIGNED:
-    case PP_DT_ENUM: return 1;
-    case PP_DT_LONG: case PP_DT_LONG_UNSIGNED: return 2;
-    case PP_DT_DOUBLE_LONG: case PP_DT_DOUBLE_LONG_UNSIGNED: case PP_DT_FLOAT32: return 4;
-    case PP_DT_LONG64: case PP_DT_LONG64_UNSIGNED: case PP_DT_FLOAT64: return 8;
-    case PP_DT_DATE_TIME: return 12;
-    case PP_DT_DATE: return 5;
-    case PP_DT_TIME: return 4;
-    case PP_DT_BIT_STRING: case PP_DT_OCTET_STRING: case PP_DT_VISIBLE_STRING:
-    case PP_DT_UTF8_STRING: return -1;
-    case PP_DT_ARRAY: case PP_DT_STRUCTURE: case PP_DT_COMPACT_ARRAY: return -2;
-    case PP_DT_FLOATING_POINT: return -3;
-    default:
-        return (tag >= PP_DT_DELTA_INTEGER && tag <= PP_DT_DELTA_DOUBLE_LONG_UNSIGNED) ? -3 : -4;
+    if (tag <= PP_DT_DELTA_DOUBLE_LONG_UNSIGNED) {
+        return FIXED_SIZE[tag];
     }
+    return tag == PP_DT_DONT_CARE ? 0 : -4;
 }
 
 static pp_err_t bad_tag(int kind)
@@ -372,21 +372,81 @@ pp_err_t pp_axdr_get(pp_axdr_rd_t *rd, pp_axdr_value_t *out)
     return bad_tag(k);
 }
 
+/* Fixed-size values and octet strings need only room, no decoding (rows
+ * of profiles are made of them): 1 skipped, 0 not such a value, or an
+ * error as pp_axdr_get gives it. */
+static inline int skip_flat(pp_axdr_rd_t *rd)
+{
+    if (rd->pos >= rd->end) {
+        return 0;
+    }
+    const uint8_t tag = rd->buf[rd->pos];
+    const int k = fixed_size(tag);
+    if (k >= 0) {
+        PP_VERIFY((size_t)k < rd->end - rd->pos, PP_ERR_TRUNCATED);
+        rd->pos += 1u + (size_t)k;
+        return 1;
+    }
+    if (tag != PP_DT_OCTET_STRING && tag != PP_DT_VISIBLE_STRING && tag != PP_DT_UTF8_STRING) {
+        return 0;
+    }
+    uint32_t n;
+    rd->pos++;
+    PP_TRY(pp_axdr_get_length(rd, &n));
+    PP_VERIFY(pp_axdr_remaining(rd) >= n, PP_ERR_TRUNCATED);
+    rd->pos += n;
+    return 1;
+}
+
+/* The count elements of a container: fixed-size values and short octet
+ * strings in this loop on a local position (a profile answer has
+ * thousands), anything else through pp_axdr_skip. */
+static pp_err_t skip_elements(pp_axdr_rd_t *rd, uint32_t count)
+{
+    const uint8_t *buf = rd->buf;
+    const size_t end = rd->end;
+    size_t pos = rd->pos;
+    for (uint32_t i = 0; i < count; i++) {
+        if (pos < end) {
+            const int k = fixed_size(buf[pos]);
+            if (k >= 0) {
+                PP_VERIFY((size_t)k < end - pos, PP_ERR_TRUNCATED);
+                pos += 1u + (size_t)k;
+                continue;
+            }
+            if (buf[pos] == PP_DT_OCTET_STRING && end - pos >= 2 && buf[pos + 1] < 0x80) {
+                PP_VERIFY(buf[pos + 1] <= end - pos - 2, PP_ERR_TRUNCATED);
+                pos += 2u + buf[pos + 1];
+                continue;
+            }
+        }
+        rd->pos = pos;
+        PP_TRY(pp_axdr_skip(rd));
+        pos = rd->pos;
+    }
+    rd->pos = pos;
+    return PP_OK;
+}
+
 pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd)
 {
-    pp_axdr_value_t v;
-    PP_TRY(pp_axdr_get(rd, &v));
-    if (v.tag != PP_DT_ARRAY && v.tag != PP_DT_STRUCTURE) {
-        return PP_OK;
+    const int flat = skip_flat(rd);
+    if (flat != 0) {
+        return flat < 0 ? (pp_err_t)flat : PP_OK;
     }
+    const uint8_t tag = rd->pos < rd->end ? rd->buf[rd->pos] : PP_DT_NULL;
+    if (tag != PP_DT_ARRAY && tag != PP_DT_STRUCTURE) {
+        pp_axdr_value_t v; /* bit string, compact array, or the error */
+        return pp_axdr_get(rd, &v);
+    }
+    uint32_t count;
+    rd->pos++;
+    PP_TRY(pp_axdr_get_length(rd, &count));
     PP_VERIFY(rd->depth < rd->max_depth, PP_ERR_DEPTH);
     /* every element takes at least its tag octet */
-    PP_VERIFY(v.v.count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
+    PP_VERIFY(count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
     rd->depth++;
-    pp_err_t rc = PP_OK;
-    for (uint32_t i = 0; i < v.v.count && rc == PP_OK; i++) {
-        rc = pp_axdr_skip(rd);
-    }
+    pp_err_t rc = skip_elements(rd, count);
     rd->depth--;
     return rc;
 }

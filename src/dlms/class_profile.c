@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "polyphase/dlms_const.h"
+#include "profile_row.h"
 #include "server_internal.h"
 
 /* Kept between GET blocks (PP_DLMS_CONT_CAP octets). */
@@ -43,9 +44,16 @@ typedef struct rows {
     /* The date of the last stamp: rows of one day share it (logger rows come
      * every few minutes), so only the time of day is worked out again. */
     bool have_day;
-    int64_t day;             /* days since 1970 in local standard time */
+    bool day_valid;          /* day_dt passes the date-time checks */
+    int64_t day_start;       /* its 00:00 in local standard time, ms since 1970 */
     pp_axdr_datetime_t day_dt;
+    uint8_t day_os[PP_ROW_DT_OCTETS]; /* day_dt packed */
+    /* Rows of one read share one layout (profile_row.h). */
+    uint8_t layout_state;    /* LAYOUT_* */
+    pp_row_layout_t layout;
 } rows_t;
+
+enum { LAYOUT_UNKNOWN = 0, LAYOUT_READY, LAYOUT_NONE };
 
 #define MS_DAY 86400000LL
 
@@ -54,26 +62,32 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* A stamp (the logger's scale) as a COSEM date-time in local standard time,
- * exactly as pp_clock_dt_standard gives it. */
-static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
+/* Milliseconds into its local standard day of a stamp (the logger's
+ * scale); the day itself is converted and checked once, when it changes. */
+static uint32_t time_of_day(rows_t *r, int64_t stamp)
 {
     const int64_t utc = stamp - r->p->stamp_offset_ms;
     const int64_t local = utc + (int64_t)r->clk->std_offset_min * 60000;
-    const int64_t day = floor_div(local, MS_DAY);
-    if (!r->have_day || day != r->day) {
+    if (!r->have_day || local < r->day_start || local - r->day_start >= MS_DAY) {
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
-        r->day = day;
+        r->day_start = floor_div(local, MS_DAY) * MS_DAY;
         r->have_day = true;
-        *dt = r->day_dt;
-        return;
+        r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
+        pp_axdr_datetime_pack(&r->day_dt, r->day_os);
     }
-    const int64_t ms = local - day * MS_DAY;
+    return (uint32_t)(local - r->day_start);
+}
+
+/* A stamp as a COSEM date-time in local standard time, exactly as
+ * pp_clock_dt_standard gives it. */
+static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
+{
+    const uint32_t ms = time_of_day(r, stamp);
     *dt = r->day_dt;
-    dt->hour = (uint8_t)(ms / 3600000);
-    dt->minute = (uint8_t)(ms / 60000 % 60);
-    dt->second = (uint8_t)(ms / 1000 % 60);
-    dt->hundredths = (uint8_t)(ms % 1000 / 10);
+    dt->hour = (uint8_t)(ms / 3600000u);
+    dt->minute = (uint8_t)(ms / 60000u % 60u);
+    dt->second = (uint8_t)(ms / 1000u % 60u);
+    dt->hundredths = (uint8_t)(ms % 1000u / 10u);
 }
 
 static int count_row(void *user, const pp_log_row_t *row)
@@ -110,6 +124,42 @@ static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
     }
 }
 
+/* The time of day of a valid date is valid too: one check a day is
+ * what pp_cosem_put_dt would find row by row. */
+static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS])
+{
+    rows_t *r = user;
+    const uint32_t ms = time_of_day(r, stamp);
+    if (!r->day_valid) {
+        return false;
+    }
+    memcpy(out, r->day_os, PP_ROW_DT_OCTETS);
+    out[5] = (uint8_t)(ms / 3600000u); /* hour, minute, second, hundredths as in stamp_dt */
+    out[6] = (uint8_t)(ms / 60000u % 60u);
+    out[7] = (uint8_t)(ms / 1000u % 60u);
+    out[8] = (uint8_t)(ms % 1000u / 10u);
+    return true;
+}
+
+/* The row straight into the sink through the layout, when it lies whole
+ * inside the window; false leaves the sink as it was. */
+static bool put_row_direct(rows_t *r, const pp_log_row_t *row)
+{
+    pp_cosem_sink_t *sink = r->e->k;
+    if (r->layout_state == LAYOUT_UNKNOWN) {
+        r->layout_state = pp_row_layout_init(&r->layout, row, r->p->divide_pow10) ? LAYOUT_READY
+                                                                                   : LAYOUT_NONE;
+    }
+    if (r->layout_state != LAYOUT_READY || r->e->wr.pos != 0 || sink->pos < sink->skip ||
+        sink->cap - sink->stored < r->layout.len ||
+        !pp_row_layout_put(&r->layout, row, stamp_octets, r, sink->out + sink->stored)) {
+        return false;
+    }
+    sink->stored += r->layout.len;
+    sink->pos += r->layout.len;
+    return true;
+}
+
 static int encode_row(void *user, const pp_log_row_t *row)
 {
     rows_t *r = user;
@@ -117,6 +167,9 @@ static int encode_row(void *user, const pp_log_row_t *row)
     if (sink->pos <= sink->skip + sink->cap) {
         r->k->resume_entry = row->entry; /* the next block starts in this row or later */
         r->k->resume_pos = sink->pos;
+    }
+    if (put_row_direct(r, row)) {
+        return PP_OK;
     }
     pp_err_t rc = pp_axdr_put_struct(&r->e->wr, row->ncells);
     for (unsigned i = 0; rc == PP_OK && i < row->ncells; i++) {

@@ -21,12 +21,17 @@ uint32_t pp_logstore_slots_for(uint32_t region_size, uint16_t payload_len)
     return region_size / ((uint32_t)payload_len + PP_LOGSTORE_OVERHEAD);
 }
 
-static uint32_t slot_crc(uint32_t tag, const uint8_t *slot, uint16_t body_len)
+static uint32_t tag_crc(uint32_t tag)
 {
     uint8_t t[4];
     pp_le_put32(t, tag);
-    uint32_t c = pp_crc32_update(pp_crc32_init(), t, sizeof(t));
-    return pp_crc32_final(pp_crc32_update(c, slot, body_len));
+    return pp_crc32_update(pp_crc32_init(), t, sizeof(t));
+}
+
+/* CRC-32 over the tag (little-endian) and the slot body. */
+static uint32_t slot_crc(const pp_logstore_t *ls, const uint8_t *slot, uint16_t body_len)
+{
+    return pp_crc32_final(pp_crc32_update(ls->tag_crc, slot, body_len));
 }
 
 /* Reads slot i; payload (payload_len bytes) copied out when valid. */
@@ -42,7 +47,7 @@ static pp_err_t read_slot(pp_logstore_t *ls, uint32_t i, slot_t *s, void *payloa
     /* seqs stop a lap short of 2^32 so next_seq never wraps */
     s->valid = s->seq != 0 && s->seq <= SEQ_MAX - ls->capacity &&
                (s->seq - 1u) % ls->capacity == i &&
-               pp_le_get32(buf + body) == slot_crc(ls->tag, buf, body);
+               pp_le_get32(buf + body) == slot_crc(ls, buf, body);
     if (s->valid && payload != NULL) {
         memcpy(payload, buf + 12, ls->payload_len);
     }
@@ -127,6 +132,7 @@ pp_err_t pp_logstore_open(pp_logstore_t *ls, const pp_port_t *port, uint32_t bas
     ls->base = base;
     ls->capacity = capacity;
     ls->tag = tag;
+    ls->tag_crc = tag_crc(tag);
     ls->payload_len = payload_len;
     ls->slot_len = (uint16_t)slot_len;
     return recover(ls);
@@ -157,7 +163,7 @@ pp_err_t pp_logstore_append(pp_logstore_t *ls, int64_t time_ms, const void *payl
     pp_le_put32(buf, ls->next_seq);
     pp_le_put64(buf + 4, (uint64_t)time_ms);
     memcpy(buf + 12, payload, ls->payload_len);
-    pp_le_put32(buf + body, slot_crc(ls->tag, buf, body));
+    pp_le_put32(buf + body, slot_crc(ls, buf, body));
     uint32_t i = (ls->next_seq - 1u) % ls->capacity;
     PP_TRY(write_paged(ls, ls->base + i * ls->slot_len, buf, ls->slot_len));
     ls->next_seq++;
@@ -174,23 +180,38 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls)
     return ls == NULL ? 0 : ls->next_seq - ls->oldest_seq;
 }
 
+/* Entry seq want from slot i (its slot by construction) into buf: intact
+ * when the slot holds that seq and its CRC matches, which is all the
+ * general slot check adds up to for a seq of the readable range. */
+static pp_err_t read_entry(pp_logstore_t *ls, uint32_t i, uint32_t want, uint8_t *buf)
+{
+    const uint16_t body = (uint16_t)(ls->slot_len - 4u);
+    ls->stats.slot_reads++;
+    ls->stats.nvm_reads++;
+    PP_TRY(ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, ls->slot_len));
+    if (pp_le_get32(buf) != want || pp_le_get32(buf + body) != slot_crc(ls, buf, body)) {
+        ls->stats.bad_slots++;
+        return PP_ERR_CORRUPT;
+    }
+    return PP_OK;
+}
+
 pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, uint32_t *seq,
                          void *payload)
 {
     PP_VERIFY(ls != NULL && ls->port != NULL, PP_ERR_ARG);
     PP_VERIFY(index < pp_logstore_count(ls), PP_ERR_NOT_FOUND);
     uint32_t want = ls->oldest_seq + index;
-    slot_t s;
-    PP_TRY(read_slot(ls, (want - 1u) % ls->capacity, &s, payload));
-    if (!s.valid || s.seq != want) {
-        ls->stats.bad_slots++;
-        return PP_ERR_CORRUPT;
-    }
+    uint8_t buf[SLOT_MAX];
+    PP_TRY(read_entry(ls, (want - 1u) % ls->capacity, want, buf));
     if (time_ms != NULL) {
-        *time_ms = s.time;
+        *time_ms = (int64_t)pp_le_get64(buf + 4);
     }
     if (seq != NULL) {
-        *seq = s.seq;
+        *seq = want;
+    }
+    if (payload != NULL) {
+        memcpy(payload, buf + 12, ls->payload_len);
     }
     return PP_OK;
 }
@@ -381,33 +402,61 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
     return PP_OK;
 }
 
-static int emit(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_row_fn fn,
-                void *user)
+/* Hands one row to fn: 0 skipped (corrupt), 1 emitted, 2 fn asked to stop. */
+static int emit_cells(const pp_log_view_t *v, uint32_t seq, uint32_t index, uint32_t mask,
+                      pp_log_cell_t *all, pp_log_row_fn fn, void *user)
 {
-    uint8_t payload[PP_LOGSTORE_MAX_PAYLOAD];
-    pp_log_cell_t all[PP_LOG_MAX_COLUMNS], sel[PP_LOG_MAX_COLUMNS];
-    int64_t t;
-    uint32_t seq;
-    int rc = v->store ? pp_logstore_get(v->store, index, &t, &seq, payload)
-                      : v->source->row(v->source_ctx, index, &t, &seq, all);
+    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
+    const pp_log_cell_t *cells = all;
+    uint8_t k = 0;
+    if (mask == (1u << v->ncolumns) - 1u) { /* every column: the cells as decoded */
+        for (; k < v->ncolumns; k++) {
+            all[k].column = k;
+        }
+    } else {
+        for (uint8_t c = 0; c < v->ncolumns; c++) {
+            if (mask & (1u << c)) {
+                sel[k] = all[c];
+                sel[k].column = c;
+                k++;
+            }
+        }
+        cells = sel;
+    }
+    pp_log_row_t row = {seq, index + 1u, k, cells};
+    int rc = fn(user, &row);
+    return rc < 0 ? rc : (rc > 0 ? 2 : 1);
+}
+
+/* A store row: entry index held in slot (the caller steps the slot along
+ * with the index, so no division per row). */
+static int emit_stored(const pp_log_view_t *v, uint32_t slot, uint32_t index, uint32_t mask,
+                       pp_log_row_fn fn, void *user)
+{
+    uint8_t buf[SLOT_MAX];
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    const uint32_t seq = v->store->oldest_seq + index;
+    int rc = read_entry(v->store, slot, seq, buf);
     if (rc == PP_ERR_CORRUPT) {
         return 0; /* skipped */
     }
     PP_TRY(rc);
-    if (v->store) {
-        PP_TRY(v->decode(v->logger, t, payload, all));
+    PP_TRY(v->decode(v->logger, (int64_t)pp_le_get64(buf + 4), buf + 12, all));
+    return emit_cells(v, seq, index, mask, all, fn, user);
+}
+
+static int emit_source(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_row_fn fn,
+                       void *user)
+{
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    int64_t t;
+    uint32_t seq;
+    int rc = v->source->row(v->source_ctx, index, &t, &seq, all);
+    if (rc == PP_ERR_CORRUPT) {
+        return 0; /* skipped */
     }
-    uint8_t k = 0;
-    for (uint8_t c = 0; c < v->ncolumns; c++) {
-        if (mask & (1u << c)) {
-            sel[k] = all[c];
-            sel[k].column = c;
-            k++;
-        }
-    }
-    pp_log_row_t row = {seq, index + 1u, k, sel};
-    rc = fn(user, &row);
-    return rc < 0 ? rc : (rc > 0 ? 2 : 1);
+    PP_TRY(rc);
+    return emit_cells(v, seq, index, mask, all, fn, user);
 }
 
 int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
@@ -435,9 +484,20 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
         }
     }
     int rows = 0;
+    const pp_logstore_t *ls = v->store;
+    uint32_t slot = 0;
+    if (ls && sp.first <= sp.last) {
+        slot = (ls->oldest_seq + (sel->newest_first ? sp.last : sp.first) - 1u) % ls->capacity;
+    }
     for (uint32_t k = 0; sp.first <= sp.last && k <= sp.last - sp.first; k++) {
         uint32_t index = sel->newest_first ? sp.last - k : sp.first + k;
-        int rc = emit(v, index, mask, fn, user);
+        int rc = ls ? emit_stored(v, slot, index, mask, fn, user)
+                    : emit_source(v, index, mask, fn, user);
+        if (ls && sel->newest_first) {
+            slot = slot == 0 ? ls->capacity - 1u : slot - 1u;
+        } else if (ls) {
+            slot = slot + 1u == ls->capacity ? 0 : slot + 1u;
+        }
         PP_TRY(rc);
         rows += rc > 0 ? 1 : 0;
         if (rc == 2) {

@@ -851,6 +851,18 @@ static uint8_t next_iidp(pp_dc_t *c)
     return (uint8_t)(PP_IIDP_HIGH_PRIORITY | PP_IIDP_CONFIRMED | c->invoke_id);
 }
 
+/* Data that is one whole A-XDR value (the GET-Response decoder measured it). */
+static int copy_value(pp_dc_t *c, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                      size_t *out_len)
+{
+    if (len > cap) {
+        return fail(c, PP_ERR_NOSPACE, "returned Data of %zu bytes exceeds %zu", len, cap);
+    }
+    memcpy(out, data, len);
+    *out_len = len;
+    return PP_OK;
+}
+
 static int copy_data(pp_dc_t *c, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
                      size_t *out_len)
 {
@@ -858,12 +870,7 @@ static int copy_data(pp_dc_t *c, const uint8_t *data, size_t len, uint8_t *out, 
     if (m < 0 || (size_t)m != len) {
         return fail(c, PP_ERR_MALFORMED, "returned Data malformed or with trailing bytes (%d of %zu)", m, len);
     }
-    if (len > cap) {
-        return fail(c, PP_ERR_NOSPACE, "returned Data of %zu bytes exceeds %zu", len, cap);
-    }
-    memcpy(out, data, len);
-    *out_len = len;
-    return PP_OK;
+    return copy_value(c, data, len, out, cap, out_len);
 }
 
 static int get_response(pp_dc_t *c, uint8_t iidp, pp_xdlms_get_resp_t *r)
@@ -906,7 +913,7 @@ int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
                         class_id, ln[0], ln[1], ln[2], ln[3], ln[4], ln[5], attr, pp_xdlms_dar_name((uint8_t)r.dar),
                         r.dar);
         }
-        return copy_data(c, r.data, r.data_len, out, cap, out_len);
+        return copy_value(c, r.data, r.data_len, out, cap, out_len);
     }
     if (r.type != PP_GET_RESP_DATABLOCK) {
         return fail(c, PP_ERR_MALFORMED, "GET answered with a with-list response");

@@ -366,6 +366,63 @@ static void test_rotten_slot(void **state)
     assert_true(idx == 5 || idx == 6);
 }
 
+/* Reads of a wrapped ring in both directions (the reader steps slot by
+ * slot across the end of the region): a slot with a flipped seq bit, one
+ * with a flipped CRC bit and one holding an intact older entry (a stale
+ * lap, its CRC right) are each skipped and counted; the rest come in order. */
+static void test_wrapped_ring_skips_bad_slots(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    enum { SLOT = 18 }; /* 2 payload bytes + 16 */
+    uint8_t stale[SLOT];
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 5, 2, TAG), PP_OK);
+    for (uint32_t k = 1; k <= 12; k++) {
+        append_k(&ls, k);
+        if (k == 3) {
+            memcpy(stale, fake.nvm + 2 * SLOT, SLOT); /* entry 3 lives in slot 2 */
+        }
+    }
+    /* entries 8..12 in slots 2, 3, 4, 0, 1 */
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 3, .decode = decode};
+    pp_log_select_t s = {.by = PP_LOG_BY_ALL};
+    rows_t r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 5);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(r.cell[i][0], 1000 * (int64_t)(8 + i));
+        assert_int_equal(r.cell[i][1], 8 + i); /* payload byte k */
+        assert_int_equal(r.entry[i], i + 1);
+    }
+    s.newest_first = true;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 5);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(r.cell[i][0], 1000 * (int64_t)(12 - i));
+    }
+    fake.nvm[4 * SLOT + 0] ^= 0x01;  /* entry 10: seq */
+    fake.nvm[0 * SLOT + 14] ^= 0x80; /* entry 11: CRC */
+    memcpy(fake.nvm + 2 * SLOT, stale, SLOT); /* entry 8: entry 3 of the last lap */
+    const uint64_t bad0 = ls.stats.bad_slots;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 2); /* newest first: 12, 9 */
+    assert_int_equal(r.cell[0][0], 12000);
+    assert_int_equal(r.cell[1][0], 9000);
+    assert_int_equal(ls.stats.bad_slots - bad0, 3);
+    s.newest_first = false;
+    s.by = PP_LOG_BY_RANGE;
+    s.from_time = 8000;
+    s.to_time = 12000;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pp_log_read(&v, &s, collect, &r), 2);
+    assert_int_equal(r.cell[0][0], 9000);
+    assert_int_equal(r.cell[1][0], 12000);
+    int64_t t;
+    assert_int_equal(pp_logstore_get(&ls, 0, &t, NULL, NULL), PP_ERR_CORRUPT);
+    assert_int_equal(pp_logstore_get(&ls, 1, &t, NULL, NULL), PP_OK);
+    assert_int_equal(t, 9000);
+}
+
 /* Range reads against a linear scan (the obvious reference), on times with
  * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
  * directions, before and after a rotted slot. */
@@ -444,6 +501,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tear_everywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rotten_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapped_ring_skips_bad_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_vs_scan, setup, teardown),
     };

@@ -317,6 +317,16 @@ pp_err_t pp_net_write(pp_net_t *net, pp_channel_t ch, unsigned conn, const uint8
     if (!e) {
         return PP_ERR_NOT_FOUND;
     }
+    if (e->out_len == 0) { /* nothing queued: send from the caller's buffer, queue the rest */
+        ssize_t n = write(e->fd, data, len);
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+        }
+        if (len == 0) {
+            return PP_OK;
+        }
+    }
     if (e->out_len + len > PP_NET_MAX_QUEUE) {
         release_endpoint(net, e, true);
         return PP_ERR_NOSPACE;
@@ -392,8 +402,10 @@ static void read_input(pp_net_t *net, endpoint_t *e)
         ssize_t n = read(e->fd, buf, sizeof buf);
         if (n > 0) {
             net->cb.on_data(e->owner, e->ch, e->conn, buf, (size_t)n);
-            if (e->kind == EP_FREE) {
-                return; /* closed by the callback */
+            if (e->kind == EP_FREE || (size_t)n < sizeof buf) {
+                /* closed by the callback, or drained: a read more would only say
+                 * EAGAIN, and epoll (level-triggered) reports what comes later */
+                return;
             }
             continue;
         }

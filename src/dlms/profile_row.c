@@ -1,0 +1,136 @@
+/* Profile rows from a fixed layout: see profile_row.h. */
+#include "profile_row.h"
+
+#include "polyphase/dlms_const.h"
+
+/* Octets after the tag of a cell type (0: no fixed encoding). */
+static unsigned value_size(uint8_t type)
+{
+    switch (type) {
+    case PP_LOG_TIME: return 1u + PP_ROW_DT_OCTETS; /* octet-string: length 12, octets */
+    case PP_LOG_U8: return 1u;
+    case PP_LOG_U16: return 2u;
+    case PP_LOG_U32: case PP_LOG_I32: return 4u;
+    case PP_LOG_I64: return 8u;
+    default: return 0u;
+    }
+}
+
+bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
+                        const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    if (row->ncells > PP_LOG_MAX_COLUMNS) {
+        return false;
+    }
+    l->ncells = row->ncells;
+    l->len = 2; /* structure, count < 128 */
+    for (unsigned i = 0; i < row->ncells; i++) {
+        const pp_log_cell_t *c = &row->cell[i];
+        const unsigned n = value_size(c->type);
+        if (n == 0) {
+            return false;
+        }
+        l->type[i] = c->type;
+        l->column[i] = c->column;
+        l->pow10[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
+                          ? divide_pow10[c->column]
+                          : 0;
+        l->len = (uint16_t)(l->len + 1u + n);
+    }
+    return true;
+}
+
+static uint8_t *put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
+}
+
+static uint8_t *put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+/* A U32 cell in the capture object's own unit (scaler): the value / 10^n
+ * as dividing by 10 n times gives it; the usual exponents as divisions by
+ * constants (a multiplication, where a division would cost tens of cycles). */
+static uint32_t in_unit(int64_t v, int8_t n)
+{
+    if (n <= 0) {
+        return (uint32_t)v;
+    }
+    if (v >= 0 && v <= UINT32_MAX) {
+        const uint32_t u = (uint32_t)v;
+        switch (n) {
+        case 1: return u / 10u;
+        case 2: return u / 100u;
+        case 3: return u / 1000u;
+        default: break;
+        }
+    }
+    for (; n > 0 && v != 0; n--) {
+        v /= 10;
+    }
+    return (uint32_t)v;
+}
+
+bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
+                       void *user, uint8_t *out)
+{
+    /* Locals throughout: a store through out (uint8_t) could alias any
+     * field, which would make the compiler load each one again. */
+    const unsigned n = l->ncells;
+    const pp_log_cell_t *cell = row->cell;
+    if (row->ncells != n) {
+        return false;
+    }
+    uint8_t *p = out;
+    p[0] = PP_DT_STRUCTURE;
+    p[1] = (uint8_t)n;
+    p += 2;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t type = cell[i].type;
+        const int64_t v = cell[i].value;
+        const int8_t pow10 = l->pow10[i];
+        if (type != l->type[i] || cell[i].column != l->column[i]) {
+            return false; /* not a row of this layout */
+        }
+        switch (type) {
+        case PP_LOG_TIME:
+            p[0] = PP_DT_OCTET_STRING;
+            p[1] = PP_ROW_DT_OCTETS;
+            if (!dt(user, v, p + 2)) {
+                return false;
+            }
+            p += 2u + PP_ROW_DT_OCTETS;
+            break;
+        case PP_LOG_U8:
+            p[0] = PP_DT_UNSIGNED;
+            p[1] = (uint8_t)v;
+            p += 2;
+            break;
+        case PP_LOG_U16:
+            p[0] = PP_DT_LONG_UNSIGNED;
+            p = put_be16(p + 1, (uint16_t)v);
+            break;
+        case PP_LOG_U32:
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            p = put_be32(p + 1, in_unit(v, pow10));
+            break;
+        case PP_LOG_I32:
+            p[0] = PP_DT_DOUBLE_LONG;
+            p = put_be32(p + 1, (uint32_t)(int32_t)v);
+            break;
+        default:
+            p[0] = PP_DT_LONG64;
+            p = put_be32(put_be32(p + 1, (uint32_t)((uint64_t)v >> 32)), (uint32_t)v);
+            break;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,41 @@
+/* The A-XDR of profile rows (class 7 buffer) from a fixed layout: every
+ * logger cell type has one fixed-size encoding, so the rows of one read all
+ * have the same length and tags. The layout is worked out from the first
+ * row; each row is then written in one pass with one room check, instead
+ * of cell by cell through the A-XDR writer and the piece buffer. Private to
+ * src/dlms (class_profile.c), tested by test_dlms_classes. */
+#ifndef PP_DLMS_PROFILE_ROW_H
+#define PP_DLMS_PROFILE_ROW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "polyphase/logstore.h"
+
+#define PP_ROW_DT_OCTETS 12u
+
+typedef struct pp_row_layout {
+    uint8_t ncells;
+    uint8_t type[PP_LOG_MAX_COLUMNS];   /* pp_log_type_t of each cell */
+    uint8_t column[PP_LOG_MAX_COLUMNS]; /* the logger column it comes from */
+    int8_t pow10[PP_LOG_MAX_COLUMNS];   /* U32 cells: divided by 10^n (the unit) */
+    uint16_t len;                       /* octets of every row */
+} pp_row_layout_t;
+
+/* A date-time cell's 12 octets; false when the stamp has no valid COSEM
+ * date-time (the caller then encodes the row the general way). */
+typedef bool (*pp_row_dt_fn)(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS]);
+
+/* The layout of rows shaped like row; divide_pow10 per logger column (as
+ * pp_dlms_profile_t has it). False for a cell type without a fixed size. */
+bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
+                        const int8_t divide_pow10[PP_LOG_MAX_COLUMNS]);
+
+/* Writes row, l->len octets, at out (room checked by the caller):
+ * structure, then each cell as the general encoder would put it. False
+ * when the row's cells (types, columns) are not the layout's or a
+ * date-time does not convert. */
+bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
+                       void *user, uint8_t *out);
+
+#endif
