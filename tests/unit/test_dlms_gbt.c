@@ -183,6 +183,33 @@ static void get_blocks_preferred(void **state)
     assert_int_equal(h->resp[1], PP_GET_RESP_DATABLOCK);
 }
 
+/* Frames of Gurux's C client (9.0.2608.1701) against polyphase run, its
+ * proposed conformance 00 60 0E 1D (general-protection, GBT, block transfer
+ * with SET and ACTION, multiple-references, GET, SET, selective access,
+ * ACTION: no block-transfer-with-get). Gurux as released answers block 1
+ * with GET-Request-Next C0 02 C1 00000001 (refused: gbt_errors); with its
+ * receiver-ready patched (in /tmp) to acknowledge in GBT it sends
+ * E0 81 0001 0001 00 (last-block set, window 1) and reads the whole buffer. */
+static void gurux_frames(void **state)
+{
+    pp_dsh_t *h = *state;
+    assert_int_equal(pp_dsh_assoc(h, 0, 17, "12345678", 0x00600E1Du, 128), 0);
+    static const uint8_t GET[] = {0xC0, 0x01, 0xC1, 0x00, 0x07, 0x01, 0x01, 0x63,
+                                  0x01, 0x00, 0xFF, 0x02, 0x00};
+    int n = pp_dsh_req(h, 0, 17, GET, sizeof GET);
+    static const uint8_t HEAD1[] = {0xE0, 0x01, 0x00, 0x01, 0x00, 0x00};
+    assert_true(n > 100 && n <= 128);
+    assert_memory_equal(h->resp, HEAD1, 6);
+    for (uint16_t bn = 1; !(h->resp[1] & 0x80); bn++) {
+        const uint8_t a[] = {0xE0, 0x81, 0x00, (uint8_t)bn, 0x00, (uint8_t)bn, 0x00};
+        n = pp_dsh_req(h, 0, 17, a, sizeof a);
+        assert_true(n > 7 && n <= 128);
+        assert_int_equal(h->resp[0], 0xE0);
+        assert_int_equal(be16(h->resp + 2), bn + 1); /* the next block ... */
+        assert_int_equal(be16(h->resp + 4), bn);     /* ... acknowledging Gurux's */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +217,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(gbt_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(with_list_in_gbt_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(get_blocks_preferred, setup, teardown),
+        cmocka_unit_test_setup_teardown(gurux_frames, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,6 +233,39 @@ static void power_cut_during_transfer(void **state)
     }
 }
 
+/* The ACTION Gurux's C library (9.0.2608.1701, cip_encryptKey) sent to
+ * polyphase run, deciphered by hand with AES-GCM (EK, AK, its system title
+ * 4755525558313233, IC 5): EK 00112233..FF (key_id 0, RFC 3394 4.1's
+ * wrapped value) and AK A0A1..AF (key_id 2) in one array, both wrapped with
+ * the default KEK; the AK wrap checked with Python cryptography's
+ * aes_key_wrap. The meter answered C7 01 C1 00 00. */
+static void gurux_two_keys(void **state)
+{
+    pp_dsh_t *h = *state;
+    static const uint8_t GURUX[] = {
+        0xC3, 0x01, 0xC1, 0x00, 0x40, 0x00, 0x00, 0x2B, 0x00, 0x01, 0xFF, 0x02, 0x01, 0x01,
+        0x02, 0x02, 0x02, 0x16, 0x00, 0x09, 0x18, 0x1F, 0xA6, 0x8B, 0x0A, 0x81, 0x12, 0xB4,
+        0x47, 0xAE, 0xF3, 0x4B, 0xD8, 0xFB, 0x5A, 0x7B, 0x82, 0x9D, 0x3E, 0x86, 0x23, 0x71,
+        0xD2, 0xCF, 0xE5, 0x02, 0x02, 0x16, 0x02, 0x09, 0x18, 0x7C, 0x98, 0xF3, 0xE4, 0xD6,
+        0x06, 0x36, 0xD4, 0xAE, 0xF4, 0x97, 0x7D, 0x12, 0xDB, 0xFE, 0x75, 0x61, 0x1D, 0xBD,
+        0x03, 0xE5, 0x4D, 0xFF, 0xEF};
+    static const uint8_t AK2[16] = {0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7,
+                                    0xA8, 0xA9, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF};
+    static const uint8_t OK[] = {0xC7, 0x01, 0xC1, 0x00, 0x00};
+    uint8_t resp[16], data[64];
+    assert_int_equal(pp_dsh_hls(h, 0, 1, CTOS, 8, NULL), 0);
+    assert_int_equal(pp_dsh_exchange(h, 0, 1, GURUX, sizeof GURUX, resp, sizeof resp), 5);
+    assert_memory_equal(resp, OK, 5);
+    /* Gurux then associated with the new keys, its counter from 1 */
+    memcpy(h->ek, NEW_KEY, 16);
+    memcpy(h->ak, AK2, 16);
+    h->client_ic = 1;
+    assert_int_equal(pp_dsh_hls(h, 1, 1, CTOS, 8, NULL), 0);
+    assert_int_equal(pp_dsh_get(h, 1, 1, 8, CLOCK_LN, 2, NULL, data, sizeof data, NULL), 14);
+    assert_memory_equal(h->srv.sec.ek, NEW_KEY, 16);
+    assert_memory_equal(h->srv.sec.ak, AK2, 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +273,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(new_master_key, setup, teardown),
         cmocka_unit_test_setup_teardown(two_keys_in_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(gurux_two_keys, setup, teardown),
         cmocka_unit_test(power_cut_during_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
