@@ -76,7 +76,9 @@ typedef struct pp_dlms_profile {
 } pp_dlms_profile_t;
 
 /* Communication settings shown by classes 23 (HDLC setup) and 41 (TCP-UDP
- * setup); read-only through DLMS. */
+ * setup). Management may write the HDLC link parameters (attributes 3..9)
+ * and the TCP inactivity time-out (class 41 attribute 6); the server checks
+ * type and the Blue Book range before comm_write. */
 typedef struct pp_dlms_comm_info {
     uint8_t hdlc_baud;          /* class 23 comm_speed enum: 0 = 300 .. 5 = 9600, 6 = 19200 */
     uint8_t hdlc_window_tx, hdlc_window_rx;
@@ -121,6 +123,10 @@ typedef struct pp_dlms_provider {
     void (*on_security_event)(void *ctx, uint16_t code, uint16_t client_sap);
     /* Communication settings for classes 23 and 41. */
     void (*comm_info)(void *ctx, pp_dlms_comm_info_t *out);
+    /* The settings with one attribute changed (NULL: all read-only); the
+     * meter persists them for the next connection. Returns a
+     * data-access-result (other-reason: beyond what the meter can do). */
+    uint8_t (*comm_write)(void *ctx, const pp_dlms_comm_info_t *ci);
     /* Class 20 activity calendar: the active or the passive calendar (and
      * the passive one's activation time, INT64_MAX: not specified); NULL
      * when the meter has no tariff table. */

@@ -322,6 +322,8 @@ typedef struct pp_hdlc_link {
     size_t tx_sent;       /* bytes sent at least once */
     size_t tx_seg_start[PP_HDLC_WINDOW_MAX + 1]; /* offset of frame by N(S) */
     uint64_t last_rx_ms;
+    pp_hdlc_link_config_t pending; /* pp_hdlc_link_set_config during a connection */
+    bool has_pending;
     pp_hdlc_link_stats_t stats;
 } pp_hdlc_link_t;
 
@@ -329,6 +331,11 @@ typedef struct pp_hdlc_link {
 pp_err_t pp_hdlc_link_init(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg,
                            const pp_hdlc_link_buffers_t *buf,
                            const pp_hdlc_link_callbacks_t *cb, void *user);
+/* A new configuration (checked as by init against the link's buffers,
+ * PP_ERR_ARG): at once in NDM, else when the connection ends (DISC,
+ * timeout) or the next SNRM arrives, before that SNRM is negotiated. The
+ * running connection keeps its values. */
+pp_err_t pp_hdlc_link_set_config(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg);
 /* Feeds received bytes. Callbacks run from inside. Returns PP_OK, or the
  * first error the output callback reported. */
 pp_err_t pp_hdlc_link_feed(pp_hdlc_link_t *l, const uint8_t *data, size_t n, uint64_t now_ms);

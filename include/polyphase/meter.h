@@ -73,6 +73,8 @@ typedef struct pp_meter_conn {
     pp_wrapper_framer_t wrapper;
     pp_hdlc_link_t hdlc;
     bool optical_hdlc;       /* optical line switched to HDLC (mode E) */
+    uint32_t idle_limit_ms;  /* wrapper: closed after this long without data; 0 never */
+    uint64_t last_rx_ms;
     uint8_t rx_apdu[PP_METER_MAX_APDU + 16];
     uint8_t tx_apdu[PP_METER_HDLC_APDU + 16];
     uint8_t hdlc_rx_frame[PP_HDLC_FRAME_BUF_SIZE(PP_METER_HDLC_INFO)];
@@ -107,6 +109,7 @@ struct pp_meter {
     pp_iec21_session_t optical;
     unsigned optical_conn;   /* connection id on PP_CH_OPTICAL, 0: none */
     pp_dlms_server_t dlms;   /* DLMS/COSEM server: conn[i] is session i */
+    pp_dlms_comm_info_t comm; /* classes 23/41 settings (meter_comm.c) */
     /* The debiting logger's columns for this order code (meter_debiting_log.c). */
     pp_log_column_t debit_cols[PP_METER_DEBIT_COLUMNS];
     uint8_t debit_def[PP_METER_DEBIT_COLUMNS];

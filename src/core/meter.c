@@ -70,6 +70,11 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
         m->status.errors++;
         m->status.last_error = clock_rc;
     }
+    pp_err_t comm_rc = pp_meter_comm_load(m); /* likewise */
+    if (comm_rc != PP_OK) {
+        m->status.errors++;
+        m->status.last_error = comm_rc;
+    }
     if (cfg->waveform) {
         PP_TRY(pp_metrology_init(&m->metrology, &cfg->metrology));
     }

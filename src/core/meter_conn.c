@@ -86,13 +86,7 @@ uint64_t pp_meter_number_value(const char *digits)
 static pp_err_t start_hdlc(pp_meter_t *m, pp_meter_conn_t *c, bool serial)
 {
     pp_hdlc_link_config_t cfg;
-    pp_hdlc_link_config_default(&cfg);
-    cfg.server_lower = pp_hdlc_physical_address(pp_meter_number_value(m->cfg.meter_number));
-    cfg.max_info_rx = cfg.max_info_tx = PP_METER_HDLC_INFO;
-    cfg.window_rx = cfg.window_tx = 7;
-    if (!serial) {
-        cfg.inter_octet_ms = 5000; /* TCP may split a frame across late segments */
-    }
+    pp_meter_hdlc_config(m, serial, &cfg);
     pp_hdlc_link_buffers_t buf = {
         .rx_frame = c->hdlc_rx_frame, .rx_frame_cap = sizeof c->hdlc_rx_frame,
         .tx_frame = c->hdlc_tx_frame, .tx_frame_cap = sizeof c->hdlc_tx_frame,
@@ -127,6 +121,8 @@ pp_err_t pp_meter_open(pp_meter_t *m, pp_channel_t ch, unsigned id)
     switch (ch) {
     case PP_CH_DLMS_WRAPPER:
         pp_wrapper_framer_init(&c->wrapper, c->rx_apdu, PP_METER_MAX_APDU);
+        c->idle_limit_ms = m->comm.tcp_inactivity_s * 1000u; /* as set when it opened */
+        c->last_rx_ms = now;
         return PP_OK;
     case PP_CH_DLMS_HDLC:
         return start_hdlc(m, c, false);
@@ -191,6 +187,7 @@ pp_err_t pp_meter_receive(pp_meter_t *m, pp_channel_t ch, unsigned id, const uin
     uint64_t now = m->port->monotonic_ms(m->port->ctx);
     switch (ch) {
     case PP_CH_DLMS_WRAPPER:
+        c->last_rx_ms = now;
         return wrapper_receive(m, c, data, len);
     case PP_CH_DLMS_HDLC:
         return pp_hdlc_link_feed(&c->hdlc, data, len, now);
@@ -214,6 +211,9 @@ void pp_meter_conns_poll(pp_meter_t *m, uint64_t now_ms)
         pp_meter_conn_t *c = &m->conn[i];
         if (c->used && (c->ch == PP_CH_DLMS_HDLC || c->optical_hdlc)) {
             pp_hdlc_link_poll(&c->hdlc, now_ms);
+        } else if (c->used && c->idle_limit_ms && now_ms - c->last_rx_ms >= c->idle_limit_ms) {
+            m->port->stream_close(m->port->ctx, c->ch, c->id); /* class 41 inactivity */
+            pp_meter_close(m, c->ch, c->id);
         }
     }
 }

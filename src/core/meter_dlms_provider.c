@@ -1,14 +1,10 @@
 /* The provider that binds the DLMS server to the meter: object values
  * through the object directory's bindings, loggers as class 7 profiles,
  * the clock and its persistence, security events into the communication
- * log, the link settings shown by classes 23 and 41. */
+ * log, the link settings of classes 23 and 41 (meter_comm.c). */
 #include <string.h>
 
 #include "meter_internal.h"
-
-#define HDLC_INTER_OCTET_MS 25u  /* serial lines; TCP allows more (meter_conn.c) */
-#define HDLC_INACTIVITY_S 120u
-#define WRAPPER_PORT 4059u
 
 static const uint8_t CLOCK_LN[6] = {0, 1, 1, 0, 0, 255}; /* OBJECT-MODEL.md */
 
@@ -254,25 +250,13 @@ static void security_event(void *ctx, uint16_t code, uint16_t client)
                            0);
 }
 
-static void comm_info(void *ctx, pp_dlms_comm_info_t *out)
-{
-    const pp_meter_t *m = ctx;
-    *out = (pp_dlms_comm_info_t){
-        .hdlc_baud = 5, /* 9600 baud after mode E */
-        .hdlc_window_tx = 7, .hdlc_window_rx = 7,
-        .hdlc_max_info_tx = PP_METER_HDLC_INFO, .hdlc_max_info_rx = PP_METER_HDLC_INFO,
-        .hdlc_inter_octet_ms = HDLC_INTER_OCTET_MS, .hdlc_inactivity_s = HDLC_INACTIVITY_S,
-        .hdlc_device_address = pp_hdlc_physical_address(pp_meter_number_value(m->cfg.meter_number)),
-        .tcp_port = WRAPPER_PORT, .tcp_inactivity_s = 0,
-        .tcp_max_clients = PP_METER_MAX_CONNS};
-}
-
 void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p)
 {
     *p = (pp_dlms_provider_t){.ctx = m, .features = features, .energy_scaler = energy_scaler,
                               .get = get, .set = set, .action = action, .clock = clock_of,
                               .clock_changed = clock_changed, .profile = profile,
-                              .on_security_event = security_event, .comm_info = comm_info,
+                              .on_security_event = security_event, .comm_info = pp_meter_comm_info,
+                              .comm_write = pp_meter_comm_write,
                               .calendar = pp_meter_calendar,
                               .calendar_write = pp_meter_calendar_write,
                               .calendar_activate = pp_meter_calendar_activate,

@@ -25,6 +25,13 @@ void pp_meter_dlms_provider(pp_meter_t *m, pp_dlms_provider_t *p);
 /* Clock settings changed over DLMS: persisted; applied again at start. */
 pp_err_t pp_meter_clock_save(pp_meter_t *m);
 pp_err_t pp_meter_clock_load(pp_meter_t *m);
+/* Communication settings (meter_comm.c): defaults, then the journal's;
+ * the provider hooks of classes 23/41; the HDLC link configuration of a
+ * new connection (serial: optical line, else HDLC over TCP). */
+pp_err_t pp_meter_comm_load(pp_meter_t *m);
+void pp_meter_comm_info(void *ctx, pp_dlms_comm_info_t *out);
+uint8_t pp_meter_comm_write(void *ctx, const pp_dlms_comm_info_t *ci);
+void pp_meter_hdlc_config(const pp_meter_t *m, bool serial, pp_hdlc_link_config_t *cfg);
 /* The debiting logger 1.1.98.1.0.255: columns chosen once by the order
  * code, a view for the profile reader, and what a column captures. */
 void pp_meter_debiting_log_init(pp_meter_t *m);
@@ -41,7 +48,8 @@ enum {
     PP_SETTING_POWER_THRESHOLD = 1,
     PP_SETTING_CLOCK = 2,
     PP_SETTING_CALENDAR = 3,
-    PP_SETTING_SPECIAL_DAYS = 4
+    PP_SETTING_SPECIAL_DAYS = 4,
+    PP_SETTING_COMM = 5          /* HDLC or TCP setup (classes 23, 41) */
 };
 void pp_meter_config_changed(pp_meter_t *m, int64_t setting);
 /* The meter number (decimal digits) as an integer. */

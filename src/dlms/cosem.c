@@ -230,3 +230,25 @@ pp_err_t pp_cosem_comm_info(const pp_cosem_call_t *c, pp_dlms_comm_info_t *ci, u
     p->comm_info(p->ctx, ci);
     return PP_OK;
 }
+
+uint8_t pp_cosem_get_setting(const uint8_t *data, size_t len, bool wide, uint16_t lo, uint16_t hi,
+                             uint16_t *out)
+{
+    pp_axdr_rd_t rd;
+    pp_axdr_rd_init(&rd, data, len);
+    uint8_t u8 = 0;
+    pp_err_t rc = wide ? pp_axdr_get_u16(&rd, out) : pp_axdr_get_u8(&rd, &u8);
+    if (rc != PP_OK || rd.pos != len) {
+        return PP_DAR_TYPE_UNMATCHED;
+    }
+    if (!wide) {
+        *out = u8;
+    }
+    return *out < lo || *out > hi ? PP_DAR_OTHER_REASON : PP_DAR_SUCCESS;
+}
+
+uint8_t pp_cosem_comm_write(const pp_cosem_call_t *c, const pp_dlms_comm_info_t *ci)
+{
+    const pp_dlms_provider_t *p = &c->srv->prov;
+    return p->comm_write ? p->comm_write(p->ctx, ci) : PP_DAR_READ_WRITE_DENIED;
+}

@@ -92,6 +92,12 @@ uint8_t pp_cosem_set_provider_attr(const pp_cosem_call_t *c, uint8_t attr, pp_vt
                                    const uint8_t *data, size_t len);
 /* Communication settings for classes 23/41 (object-unavailable without them). */
 pp_err_t pp_cosem_comm_info(const pp_cosem_call_t *c, pp_dlms_comm_info_t *ci, uint8_t *dar);
+/* One unsigned (wide: long-unsigned) setting in lo..hi: type-unmatched for
+ * another A-XDR type or trailing octets, other-reason out of range. */
+uint8_t pp_cosem_get_setting(const uint8_t *data, size_t len, bool wide, uint16_t lo, uint16_t hi,
+                             uint16_t *out);
+/* The changed settings to the provider (read-write-denied without the hook). */
+uint8_t pp_cosem_comm_write(const pp_cosem_call_t *c, const pp_dlms_comm_info_t *ci);
 /* Methods of classes 3/4/5 go to the provider. */
 uint8_t pp_cosem_provider_action(const pp_cosem_call_t *c, const uint8_t *params, size_t len,
                                  pp_axdr_wr_t *ret, bool *has_ret);

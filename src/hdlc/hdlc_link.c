@@ -43,12 +43,8 @@ static bool window_ok(uint8_t w)
     return w >= 1 && w <= PP_HDLC_WINDOW_MAX;
 }
 
-pp_err_t pp_hdlc_link_init(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg,
-                           const pp_hdlc_link_buffers_t *buf,
-                           const pp_hdlc_link_callbacks_t *cb, void *user)
+static pp_err_t check_config(const pp_hdlc_link_config_t *cfg, const pp_hdlc_link_buffers_t *buf)
 {
-    PP_VERIFY(l != NULL && cfg != NULL && buf != NULL && cb != NULL, PP_ERR_ARG);
-    PP_VERIFY(cb->deliver != NULL && cb->output != NULL, PP_ERR_ARG);
     PP_VERIFY(cfg->server_upper >= 1 && cfg->server_upper < PP_HDLC_ADDR_ALL_14 &&
                   cfg->server_upper != PP_HDLC_ADDR_ALL_7, PP_ERR_ARG);
     PP_VERIFY(cfg->server_lower == 0 ||
@@ -62,6 +58,16 @@ pp_err_t pp_hdlc_link_init(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg,
               PP_ERR_ARG);
     PP_VERIFY(buf->rx_sdu && buf->rx_sdu_cap > PP_HDLC_LLC_LEN, PP_ERR_ARG);
     PP_VERIFY(buf->tx_sdu && buf->tx_sdu_cap > PP_HDLC_LLC_LEN, PP_ERR_ARG);
+    return PP_OK;
+}
+
+pp_err_t pp_hdlc_link_init(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg,
+                           const pp_hdlc_link_buffers_t *buf,
+                           const pp_hdlc_link_callbacks_t *cb, void *user)
+{
+    PP_VERIFY(l != NULL && cfg != NULL && buf != NULL && cb != NULL, PP_ERR_ARG);
+    PP_VERIFY(cb->deliver != NULL && cb->output != NULL, PP_ERR_ARG);
+    PP_TRY(check_config(cfg, buf));
     memset(l, 0, sizeof *l);
     l->cfg = *cfg;
     l->buf = *buf;
@@ -72,8 +78,33 @@ pp_err_t pp_hdlc_link_init(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg,
     return PP_OK;
 }
 
+/* A new configuration waits for the link to leave the connection: the
+ * negotiated values hold until the next SNRM (IEC 62056-46). */
+static void apply_pending(pp_hdlc_link_t *l)
+{
+    if (l->has_pending) {
+        l->cfg = l->pending;
+        l->framer.inter_octet_ms = l->pending.inter_octet_ms;
+        l->has_pending = false;
+    }
+}
+
+pp_err_t pp_hdlc_link_set_config(pp_hdlc_link_t *l, const pp_hdlc_link_config_t *cfg)
+{
+    PP_VERIFY(l != NULL && cfg != NULL, PP_ERR_ARG);
+    PP_TRY(check_config(cfg, &l->buf));
+    l->pending = *cfg;
+    l->has_pending = true;
+    if (l->state == PP_HDLC_NDM) {
+        apply_pending(l);
+    }
+    return PP_OK;
+}
+
+/* Every way out of a connection (SNRM, DISC, timeout, reset) passes here. */
 static void clear_transfer(pp_hdlc_link_t *l)
 {
+    apply_pending(l);
     l->vs = l->vr = l->va = 0;
     l->client_busy = false;
     l->poll_owed = false;
