@@ -137,12 +137,15 @@ static void prov_event(void *ctx, uint16_t code, uint16_t client)
 
 static void prov_comm(void *ctx, pp_dlms_comm_info_t *out)
 {
-    (void)ctx;
-    *out = (pp_dlms_comm_info_t){.hdlc_baud = 5, .hdlc_window_tx = 1, .hdlc_window_rx = 1,
-                                 .hdlc_max_info_tx = 128, .hdlc_max_info_rx = 128,
-                                 .hdlc_inter_octet_ms = 25, .hdlc_inactivity_s = 120,
-                                 .hdlc_device_address = 0x10, .tcp_port = 4059,
-                                 .tcp_inactivity_s = 180, .tcp_max_clients = 64};
+    *out = ((const pp_dsh_t *)ctx)->comm;
+}
+
+static uint8_t prov_comm_write(void *ctx, const pp_dlms_comm_info_t *ci)
+{
+    pp_dsh_t *h = ctx;
+    h->comm = *ci;
+    h->comm_writes++;
+    return PP_DAR_SUCCESS;
 }
 
 static const pp_calendar_t *prov_calendar(void *ctx, bool passive, int64_t *when)
@@ -210,7 +213,8 @@ static void start(pp_dsh_t *h)
                             .get = prov_get, .set = prov_set, .action = prov_action,
                             .clock = prov_clock, .clock_changed = prov_clock_changed,
                             .profile = prov_profile, .on_security_event = prov_event,
-                            .comm_info = prov_comm, .calendar = prov_calendar,
+                            .comm_info = prov_comm, .comm_write = prov_comm_write,
+                            .calendar = prov_calendar,
                             .calendar_write = prov_calendar_write,
                             .calendar_activate = prov_calendar_activate,
                             .special_days = prov_special, .special_days_write = prov_special_write};
@@ -240,6 +244,11 @@ pp_dsh_t *pp_dsh_new(void)
     }
     h->cal_passive = h->cal_active;
     h->cal_at = INT64_MAX;
+    h->comm = (pp_dlms_comm_info_t){.hdlc_baud = 5, .hdlc_window_tx = 1, .hdlc_window_rx = 1,
+                                    .hdlc_max_info_tx = 128, .hdlc_max_info_rx = 128,
+                                    .hdlc_inter_octet_ms = 25, .hdlc_inactivity_s = 120,
+                                    .hdlc_device_address = 0x10, .tcp_port = 4059,
+                                    .tcp_inactivity_s = 180, .tcp_max_clients = 64};
     memcpy(h->client_title, "\x4D\x4D\x4D\x00\x00\x00\x00\x01", 8);
     h->client_ic = 1;
     memcpy(h->ek, DEF_EK, 16);

@@ -28,6 +28,8 @@ typedef struct pp_dsh {
     pp_quantity_t last_set_q;
     pp_value_t last_set;
     unsigned clock_changes;
+    pp_dlms_comm_info_t comm;    /* classes 23/41 as the provider shows them */
+    unsigned comm_writes;
     /* tariff tables (classes 20, 11): preset 1 active at start */
     pp_calendar_t cal_active, cal_passive;
     int64_t cal_at;

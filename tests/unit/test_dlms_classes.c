@@ -474,6 +474,75 @@ static void setup_objects(void **state)
     assert_int_equal(GET(h, 0, 17, 3, IN_LN, 2, NULL, d), -1000 - PP_DAR_OBJECT_UNAVAILABLE);
 }
 
+/* SET-Request-normal C1 01 C1 00 <class 2> <ln 6> <attr> 00 <Data> of a
+ * setup object; returns the data-access-result. */
+static int set_setup(pp_dsh_t *h, uint16_t client, uint8_t cls, uint8_t attr,
+                     const uint8_t *data, size_t len)
+{
+    uint8_t req[32] = {0xC1, 0x01, 0xC1, 0x00, cls, 0, 0, cls == 23 ? 22 : 25, 0, 0, 255, attr,
+                       0x00};
+    uint8_t out[32];
+    memcpy(req + 13, data, len);
+    assert_int_equal(pp_dsh_exchange(h, 0, client, req, 13 + len, out, sizeof out), 4);
+    assert_int_equal(out[0], 0xC5);
+    return out[3];
+}
+
+/* Management writes the HDLC link parameters and the TCP inactivity
+ * time-out; reader is refused; wrong types and Blue Book ranges refused
+ * with their codes (type-unmatched 12, other-reason 250). */
+static void management_sets_communication_setup(void **state)
+{
+    pp_dsh_t *h = *state;
+    uint8_t d[16];
+    static const uint8_t HDLC_LN[6] = {0, 0, 22, 0, 0, 255};
+    static const uint8_t TCP_LN[6] = {0, 0, 25, 0, 0, 255};
+    static const uint8_t INFO_256[] = {0x12, 0x01, 0x00}, WINDOW_3[] = {0x11, 0x03};
+    assert_int_equal(reader(h, 0, 0), 0);
+    assert_int_equal(set_setup(h, 17, 23, 5, INFO_256, 3), PP_DAR_READ_WRITE_DENIED);
+    assert_int_equal(h->comm_writes, 0);
+    assert_int_equal(pp_dsh_hls(h, 0, 1, CTOS, 16, NULL), 0);
+    assert_int_equal(set_setup(h, 1, 23, 5, INFO_256, 3), PP_DAR_SUCCESS);
+    assert_int_equal(set_setup(h, 1, 23, 3, WINDOW_3, 2), PP_DAR_SUCCESS);
+    assert_int_equal(h->comm_writes, 2);
+    assert_int_equal(GET(h, 0, 1, 23, HDLC_LN, 5, NULL, d), 3);
+    assert_memory_equal(d, INFO_256, 3);
+    assert_int_equal(GET(h, 0, 1, 23, HDLC_LN, 3, NULL, d), 2);
+    assert_memory_equal(d, WINDOW_3, 2);
+    assert_int_equal(h->comm.hdlc_max_info_rx, 128); /* the other attributes kept */
+    /* the window as long-unsigned, the length as unsigned */
+    static const uint8_t W_LONG[] = {0x12, 0x00, 0x03}, I_SHORT[] = {0x11, 0x40};
+    assert_int_equal(set_setup(h, 1, 23, 3, W_LONG, 3), PP_DAR_TYPE_UNMATCHED);
+    assert_int_equal(set_setup(h, 1, 23, 6, I_SHORT, 2), PP_DAR_TYPE_UNMATCHED);
+    /* ranges: window 0 and 8, info 31 and 2031, inter-octet 19, address 0x0F and 0x3FFE */
+    static const uint8_t W0[] = {0x11, 0}, W8[] = {0x11, 8}, I31[] = {0x12, 0x00, 0x1F},
+                         I2031[] = {0x12, 0x07, 0xEF}, T19[] = {0x12, 0x00, 0x13},
+                         A0F[] = {0x12, 0x00, 0x0F}, A3FFE[] = {0x12, 0x3F, 0xFE};
+    assert_int_equal(set_setup(h, 1, 23, 4, W0, 2), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 4, W8, 2), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 6, I31, 3), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 6, I2031, 3), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 7, T19, 3), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 9, A0F, 3), PP_DAR_OTHER_REASON);
+    assert_int_equal(set_setup(h, 1, 23, 9, A3FFE, 3), PP_DAR_OTHER_REASON);
+    assert_int_equal(h->comm_writes, 2);
+    /* the edges are accepted: address 0x3FFD, inactivity 0 (none) */
+    static const uint8_t A3FFD[] = {0x12, 0x3F, 0xFD}, ZERO[] = {0x12, 0x00, 0x00};
+    assert_int_equal(set_setup(h, 1, 23, 9, A3FFD, 3), PP_DAR_SUCCESS);
+    assert_int_equal(set_setup(h, 1, 23, 8, ZERO, 3), PP_DAR_SUCCESS);
+    assert_int_equal(h->comm.hdlc_device_address, 0x3FFD);
+    /* comm_speed stays read-only, as do the TCP port and the connection count */
+    static const uint8_t BAUD[] = {0x16, 0x06}, PORT[] = {0x12, 0x10, 0x00}, N[] = {0x11, 0x02};
+    assert_int_equal(set_setup(h, 1, 23, 2, BAUD, 2), PP_DAR_READ_WRITE_DENIED);
+    assert_int_equal(set_setup(h, 1, 41, 2, PORT, 3), PP_DAR_READ_WRITE_DENIED);
+    assert_int_equal(set_setup(h, 1, 41, 5, N, 2), PP_DAR_READ_WRITE_DENIED);
+    /* TCP inactivity 600 s = 02 58 */
+    static const uint8_t T600[] = {0x12, 0x02, 0x58};
+    assert_int_equal(set_setup(h, 1, 41, 6, T600, 3), PP_DAR_SUCCESS);
+    assert_int_equal(GET(h, 0, 1, 41, TCP_LN, 6, NULL, d), 3);
+    assert_memory_equal(d, T600, 3);
+}
+
 /* LLS secret (attribute 7) is write-only, and not through the current
  * association of a reader. */
 static void reader_cannot_write_secret(void **state)
@@ -548,6 +617,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(association_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(setup_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_cannot_write_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(management_sets_communication_setup, setup, teardown),
         cmocka_unit_test_setup_teardown(demand_register_descriptor, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
