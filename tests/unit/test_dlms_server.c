@@ -301,6 +301,132 @@ static void clock_settings_survive_a_restart(void **state)
     rig_free(r);
 }
 
+/* An HDLC frame from client SAP 16 to logical device 1 at the meter's
+ * physical address (12345678 -> 5678 + 16 = 5694) on HDLC-over-TCP conn 3;
+ * returns the answer frame's bytes (captured stream). */
+static const pp_fake_stream_t *hdlc_to_meter(rig_t *r, uint16_t lower, uint8_t control,
+                                             const uint8_t *info, size_t len)
+{
+    uint8_t frame[128];
+    pp_hdlc_frame_t f = {.dst = {.upper = 1, .lower = lower, .len = 4},
+                         .src = {.upper = 16, .len = 1}, .control = control,
+                         .info = info, .info_len = len};
+    int n = pp_hdlc_frame_encode(&f, frame, sizeof frame);
+    assert_true(n > 0);
+    pp_fake_stream_clear(&r->port, PP_CH_DLMS_HDLC);
+    assert_int_equal(pp_meter_receive(r->m, PP_CH_DLMS_HDLC, 3, frame, (size_t)n), PP_OK);
+    return &r->port.streams[PP_CH_DLMS_HDLC];
+}
+
+/* SNRM proposing 1024-octet information fields and window 7 both ways
+ * (format 81, group 80, length 20: 05/06 lengths in 2 octets, 07/08
+ * windows in 4); the UA must carry want_info (the same layout), with UA
+ * 73 from server 00 02 58 7D (upper 1, lower 5694 = 44 * 128 + 62) to
+ * client 21 (16); 0x0123 = 291 = 2 * 128 + 35 gives 04 47. */
+static void snrm_answered_with(rig_t *r, uint16_t lower, const uint8_t want_info[23])
+{
+    static const uint8_t SNRM_INFO[] = {0x81, 0x80, 0x14, 0x05, 0x02, 0x04, 0x00, 0x06,
+                                        0x02, 0x04, 0x00, 0x07, 0x04, 0x00, 0x00, 0x00,
+                                        0x07, 0x08, 0x04, 0x00, 0x00, 0x00, 0x07};
+    const pp_fake_stream_t *s = hdlc_to_meter(r, lower, 0x93, SNRM_INFO, sizeof SNRM_INFO);
+    /* client 21; server upper 1 = 00 02, lower = 7-bit halves shifted left, last bit 1 */
+    const uint8_t head[] = {0x21, 0x00, 0x02, (uint8_t)((lower >> 7) << 1),
+                            (uint8_t)((lower & 0x7F) << 1 | 1), 0x73};
+    assert_int_equal(s->len, 11 + 23 + 3); /* 7E A0 len, header, HCS, info, FCS, 7E */
+    assert_int_equal(s->data[0], 0x7E);
+    assert_memory_equal(s->data + 3, head, sizeof head);
+    assert_memory_equal(s->data + 11, want_info, 23);
+}
+
+/* Class 23 settings written by management (the provider's comm_write,
+ * which the server calls after its checks: test_dlms_classes.c) are
+ * logged and persisted; the running HDLC connection keeps what it
+ * negotiated, the next SNRM gets the new values, and so does every
+ * connection after a restart. */
+static void hdlc_settings_apply_at_the_next_snrm(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    const uint16_t lower = 5694;
+    assert_int_equal(lower, 44 * 128 + 62);
+    static const uint8_t UA_DEFAULT[] = {0x81, 0x80, 0x14, 0x05, 0x02, 0x04, 0x00, 0x06,
+                                         0x02, 0x04, 0x00, 0x07, 0x04, 0x00, 0x00, 0x00,
+                                         0x07, 0x08, 0x04, 0x00, 0x00, 0x00, 0x07};
+    /* receive at most 256 (01 00), window receive 3, address 0x0123 = 291 */
+    static const uint8_t UA_NEW[] = {0x81, 0x80, 0x14, 0x05, 0x02, 0x04, 0x00, 0x06,
+                                     0x02, 0x01, 0x00, 0x07, 0x04, 0x00, 0x00, 0x00,
+                                     0x07, 0x08, 0x04, 0x00, 0x00, 0x00, 0x03};
+    assert_int_equal(pp_meter_open(r->m, PP_CH_DLMS_HDLC, 3), PP_OK);
+    snrm_answered_with(r, lower, UA_DEFAULT);
+    pp_dlms_provider_t p;
+    pp_meter_dlms_provider(r->m, &p);
+    pp_dlms_comm_info_t ci;
+    p.comm_info(p.ctx, &ci);
+    assert_int_equal(ci.hdlc_device_address, lower);
+    ci.hdlc_max_info_rx = 256;
+    ci.hdlc_window_rx = 3;
+    ci.hdlc_inactivity_s = 60;
+    const uint32_t changes = pp_events_count(&r->m->events, PP_EV_CONFIG_CHANGED);
+    ci.hdlc_max_info_tx = PP_METER_HDLC_INFO + 1; /* beyond this meter's buffers */
+    assert_int_equal(p.comm_write(p.ctx, &ci), PP_DAR_OTHER_REASON);
+    ci.hdlc_max_info_tx = PP_METER_HDLC_INFO;
+    assert_int_equal(p.comm_write(p.ctx, &ci), PP_DAR_SUCCESS);
+    assert_int_equal(pp_events_count(&r->m->events, PP_EV_CONFIG_CHANGED), changes + 1);
+    const pp_hdlc_link_t *l = &r->m->conn[0].hdlc;
+    assert_int_equal(l->max_info_rx, PP_METER_HDLC_INFO); /* the connection keeps its values */
+    assert_int_equal(l->cfg.inactivity_ms, 120000u);
+    snrm_answered_with(r, lower, UA_NEW); /* a re-SNRM is the next connection */
+    assert_int_equal(l->cfg.inactivity_ms, 60000u);
+    /* the new address, after a DISC (UA 73) */
+    ci.hdlc_device_address = 0x0123;
+    assert_int_equal(p.comm_write(p.ctx, &ci), PP_DAR_SUCCESS);
+    const pp_fake_stream_t *s = hdlc_to_meter(r, lower, 0x53, NULL, 0);
+    assert_int_equal(s->data[8], 0x73);
+    assert_int_equal(hdlc_to_meter(r, lower, 0x93, NULL, 0)->len, 0); /* old address: silence */
+    snrm_answered_with(r, 0x0123, UA_NEW);
+    /* restart: the journal's settings override the defaults */
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    rig_restart(r, &cfg);
+    p.comm_info(p.ctx, &ci);
+    assert_int_equal(ci.hdlc_max_info_rx, 256);
+    assert_int_equal(ci.hdlc_device_address, 0x0123);
+    assert_int_equal(pp_meter_open(r->m, PP_CH_DLMS_HDLC, 3), PP_OK);
+    snrm_answered_with(r, 0x0123, UA_NEW);
+    rig_free(r);
+}
+
+/* Class 41 inactivity time-out: wrapper connections opened after the
+ * change are closed after that long without data; older ones keep none. */
+static void tcp_inactivity_closes_idle_wrapper_connections(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    assert_int_equal(pp_meter_open(r->m, PP_CH_DLMS_WRAPPER, 1), PP_OK);
+    pp_dlms_provider_t p;
+    pp_meter_dlms_provider(r->m, &p);
+    pp_dlms_comm_info_t ci;
+    p.comm_info(p.ctx, &ci);
+    assert_int_equal(ci.tcp_inactivity_s, 0);
+    ci.tcp_inactivity_s = 30;
+    assert_int_equal(p.comm_write(p.ctx, &ci), PP_DAR_SUCCESS);
+    assert_int_equal(pp_meter_open(r->m, PP_CH_DLMS_WRAPPER, 2), PP_OK);
+    for (int t = 0; t < 29; t++) {
+        pp_fake_advance_ms(&r->port, 1000);
+        pp_meter_task(r->m);
+    }
+    assert_non_null(pp_meter_conn_find(r->m, PP_CH_DLMS_WRAPPER, 2));
+    for (int t = 0; t < 2; t++) {
+        pp_fake_advance_ms(&r->port, 1000);
+        pp_meter_task(r->m);
+    }
+    assert_null(pp_meter_conn_find(r->m, PP_CH_DLMS_WRAPPER, 2));
+    assert_true(r->port.streams[PP_CH_DLMS_WRAPPER].closed);
+    assert_int_equal(r->port.streams[PP_CH_DLMS_WRAPPER].last_conn, 2);
+    assert_non_null(pp_meter_conn_find(r->m, PP_CH_DLMS_WRAPPER, 1));
+    rig_free(r);
+}
+
 /* The configured password is the factory one: it applies while the journal
  * holds no secrets, and once stored a new configuration does not replace it
  * (a password changed by a client must survive a restart). */
@@ -444,6 +570,8 @@ int main(void)
         cmocka_unit_test(load_profile_streams_in_blocks),
         cmocka_unit_test(communication_setup_objects),
         cmocka_unit_test(clock_settings_survive_a_restart),
+        cmocka_unit_test(hdlc_settings_apply_at_the_next_snrm),
+        cmocka_unit_test(tcp_inactivity_closes_idle_wrapper_connections),
         cmocka_unit_test(configured_password_is_the_factory_secret),
         cmocka_unit_test(lockout_is_logged),
         cmocka_unit_test(invocation_counters_carry_over),
