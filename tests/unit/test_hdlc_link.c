@@ -669,6 +669,32 @@ static void late_response_and_timeout(void **state)
     free(h);
 }
 
+/* A configuration given during a connection waits for its end: the
+ * running one keeps its 120 s inactivity, the next one has 5 s. A bad one
+ * is refused and changes nothing. */
+static void new_config_waits_for_the_next_connection(void **state)
+{
+    (void)state;
+    harness_t *h = setup();
+    connect(h);
+    pp_hdlc_link_config_t cfg = test_cfg();
+    cfg.max_info_rx = 2031;
+    assert_int_equal(pp_hdlc_link_set_config(&h->link, &cfg), PP_ERR_ARG);
+    cfg = test_cfg();
+    cfg.inactivity_ms = 5000;
+    assert_int_equal(pp_hdlc_link_set_config(&h->link, &cfg), PP_OK);
+    pp_hdlc_link_poll(&h->link, 119999);
+    assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NRM);
+    pp_hdlc_link_poll(&h->link, 120000);
+    assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NDM);
+    connect(h);
+    pp_hdlc_link_poll(&h->link, 4999);
+    assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NRM);
+    pp_hdlc_link_poll(&h->link, 5000);
+    assert_int_equal(pp_hdlc_link_state(&h->link), PP_HDLC_NDM);
+    free(h);
+}
+
 static void config_checked(void **state)
 {
     (void)state;
@@ -712,6 +738,7 @@ int main(void)
         cmocka_unit_test(unnumbered_information),
         cmocka_unit_test(sequence_errors),
         cmocka_unit_test(late_response_and_timeout),
+        cmocka_unit_test(new_config_waits_for_the_next_connection),
         cmocka_unit_test(config_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
