@@ -50,12 +50,16 @@ static void decode(const uint8_t b[RECORD_LEN], pp_dlms_comm_info_t *ci)
     ci->tcp_inactivity_s = get16(b + 13);
 }
 
-/* What this meter's buffers and links can take (the class checked the
- * Blue Book ranges already). */
+/* What this meter's buffers and links can take: the Blue Book ranges the
+ * class checks, information fields only up to our frame buffers. A stored
+ * record is held to the same, so a link always starts. */
 static bool supported(const pp_dlms_comm_info_t *ci)
 {
-    return ci->hdlc_max_info_tx <= PP_METER_HDLC_INFO &&
-           ci->hdlc_max_info_rx <= PP_METER_HDLC_INFO;
+    return ci->hdlc_window_tx >= 1 && ci->hdlc_window_tx <= PP_HDLC_WINDOW_MAX &&
+           ci->hdlc_window_rx >= 1 && ci->hdlc_window_rx <= PP_HDLC_WINDOW_MAX &&
+           ci->hdlc_max_info_tx >= PP_HDLC_INFO_MIN && ci->hdlc_max_info_tx <= PP_METER_HDLC_INFO &&
+           ci->hdlc_max_info_rx >= PP_HDLC_INFO_MIN && ci->hdlc_max_info_rx <= PP_METER_HDLC_INFO &&
+           ci->hdlc_device_address >= PP_HDLC_PHYSICAL_BASE && ci->hdlc_device_address <= 0x3FFDu;
 }
 
 pp_err_t pp_meter_comm_load(pp_meter_t *m)

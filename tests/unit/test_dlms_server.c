@@ -396,6 +396,25 @@ static void hdlc_settings_apply_at_the_next_snrm(void **state)
     rig_free(r);
 }
 
+/* A stored record the links could not start with (window 0) is refused at
+ * start: the defaults stay and the error is counted. */
+static void bad_comm_record_keeps_the_defaults(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    /* version 1, windows 0/7, info 1024/1024, 25 ms, 120 s, address 5694, TCP 0 */
+    const uint8_t rec[15] = {1, 0, 7, 0x04, 0x00, 0x04, 0x00, 0x00, 0x19, 0x00, 0x78,
+                             0x16, 0x3E, 0x00, 0x00};
+    assert_int_equal(pp_journal_write(&r->m->journal, PP_KEY_COMM_BASE + 1, rec, sizeof rec), PP_OK);
+    pp_meter_config_t cfg;
+    pp_meter_config_default(&cfg);
+    rig_restart(r, &cfg);
+    assert_int_equal(r->m->comm.hdlc_window_tx, 7);
+    assert_int_equal(r->m->status.last_error, PP_ERR_CORRUPT);
+    assert_int_equal(pp_meter_open(r->m, PP_CH_DLMS_HDLC, 3), PP_OK);
+    rig_free(r);
+}
+
 /* Class 41 inactivity time-out: wrapper connections opened after the
  * change are closed after that long without data; older ones keep none. */
 static void tcp_inactivity_closes_idle_wrapper_connections(void **state)
@@ -572,6 +591,7 @@ int main(void)
         cmocka_unit_test(clock_settings_survive_a_restart),
         cmocka_unit_test(hdlc_settings_apply_at_the_next_snrm),
         cmocka_unit_test(tcp_inactivity_closes_idle_wrapper_connections),
+        cmocka_unit_test(bad_comm_record_keeps_the_defaults),
         cmocka_unit_test(configured_password_is_the_factory_secret),
         cmocka_unit_test(lockout_is_logged),
         cmocka_unit_test(invocation_counters_carry_over),
