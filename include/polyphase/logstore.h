@@ -136,6 +136,15 @@ typedef struct pp_log_source {
                     pp_log_cell_t *cells);
 } pp_log_source_t;
 
+/* Where a stored entry keeps a column, for readers that encode straight
+ * from the payload: width octets (1, 2, 4 or 8), little-endian, at offset;
+ * width 0: no fixed place (the clock column is the entry's time). It says
+ * what decode does for that column. */
+typedef struct pp_log_field {
+    uint8_t offset;
+    uint8_t width;
+} pp_log_field_t;
+
 /* A readable logger: its store, columns and decoder, or (store NULL) a
  * source. Column 0 is the clock. */
 typedef struct pp_log_view {
@@ -144,6 +153,7 @@ typedef struct pp_log_view {
     const pp_log_column_t *columns;
     uint8_t ncolumns;
     pp_log_decode_fn decode;
+    const pp_log_field_t *fields;  /* per column, or NULL (decode only) */
     const pp_log_source_t *source; /* with store NULL */
     void *source_ctx;
 } pp_log_view_t;
@@ -175,5 +185,35 @@ typedef struct pp_log_select {
  * the logger's columns or from_entry > to_entry). An empty result is 0. */
 int pp_log_read(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_row_fn fn,
                 void *user);
+
+/* A stored entry as it lies in its slot (verified: seq and CRC). */
+typedef struct pp_log_entry {
+    uint32_t seq;
+    uint32_t entry;             /* 1-based entry number, oldest = 1 */
+    int64_t time;
+    const uint8_t *payload;     /* valid during the callback only */
+} pp_log_entry_t;
+
+typedef int (*pp_log_entry_fn)(void *user, const pp_log_entry_t *e);
+
+/* pp_log_read for a store view, handing out the entries undecoded (the
+ * caller selects columns itself, see pp_log_select_mask and view fields).
+ * PP_ERR_ARG for a view without a store. */
+int pp_log_read_entries(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_entry_fn fn,
+                        void *user);
+
+/* The 0-based columns sel selects (PP_ERR_RANGE outside the logger's). */
+pp_err_t pp_log_select_mask(const pp_log_view_t *view, const pp_log_select_t *sel, uint32_t *mask);
+
+/* Room for one decoded row. */
+typedef struct pp_log_row_buf {
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
+} pp_log_row_buf_t;
+
+/* An entry decoded into the row pp_log_read would give for columns mask
+ * (cells in buf). */
+pp_err_t pp_log_entry_row(const pp_log_view_t *view, const pp_log_entry_t *e, uint32_t mask,
+                          pp_log_row_buf_t *buf, pp_log_row_t *row);
 
 #endif

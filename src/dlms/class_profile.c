@@ -51,6 +51,8 @@ typedef struct rows {
     /* Rows of one read share one layout (profile_row.h). */
     uint8_t layout_state;    /* LAYOUT_* */
     pp_row_layout_t layout;
+    bool counting;           /* the one-pass read counts the rows too */
+    uint32_t mask;           /* the columns of a read from stored entries */
 } rows_t;
 
 enum { LAYOUT_UNKNOWN = 0, LAYOUT_READY, LAYOUT_NONE };
@@ -90,14 +92,18 @@ static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
     dt->hundredths = (uint8_t)(ms % 1000u / 10u);
 }
 
+static void count_entry(cont_t *k, uint32_t entry)
+{
+    if (k->count == 0) {
+        k->first = entry;
+    }
+    k->last = entry;
+    k->count++;
+}
+
 static int count_row(void *user, const pp_log_row_t *row)
 {
-    cont_t *k = user;
-    if (k->count == 0) {
-        k->first = row->entry;
-    }
-    k->last = row->entry;
-    k->count++;
+    count_entry(user, row->entry);
     return PP_OK;
 }
 
@@ -160,14 +166,21 @@ static bool put_row_direct(rows_t *r, const pp_log_row_t *row)
     return true;
 }
 
+/* The next block starts in this row or later. */
+static void note_resume(rows_t *r, uint32_t entry)
+{
+    const pp_cosem_sink_t *sink = r->e->k;
+    if (sink->pos <= sink->skip + sink->cap) {
+        r->k->resume_entry = entry;
+        r->k->resume_pos = sink->pos;
+    }
+}
+
 static int encode_row(void *user, const pp_log_row_t *row)
 {
     rows_t *r = user;
     pp_cosem_sink_t *sink = r->e->k;
-    if (sink->pos <= sink->skip + sink->cap) {
-        r->k->resume_entry = row->entry; /* the next block starts in this row or later */
-        r->k->resume_pos = sink->pos;
-    }
+    note_resume(r, row->entry);
     if (put_row_direct(r, row)) {
         return PP_OK;
     }
@@ -183,6 +196,41 @@ static int encode_row(void *user, const pp_log_row_t *row)
         return rc == PP_ERR_NOSPACE && sink->overflow ? 1 : rc; /* window full: stop */
     }
     return PP_OK;
+}
+
+/* A stored entry through the read's plan, whole inside the window; any
+ * other entry decoded and encoded as a row. */
+static int encode_entry(void *user, const pp_log_entry_t *en)
+{
+    rows_t *r = user;
+    pp_cosem_sink_t *sink = r->e->k;
+    if (r->counting) {
+        count_entry(r->k, en->entry);
+    }
+    note_resume(r, en->entry);
+    if (r->e->wr.pos == 0 && sink->pos >= sink->skip && sink->cap - sink->stored >= r->layout.len &&
+        pp_row_plan_put(&r->layout, en, stamp_octets, r, sink->out + sink->stored)) {
+        sink->stored += r->layout.len;
+        sink->pos += r->layout.len;
+        return PP_OK;
+    }
+    pp_log_row_buf_t buf;
+    pp_log_row_t row;
+    PP_TRY(pp_log_entry_row(&r->p->view, en, r->mask, &buf, &row));
+    return encode_row(r, &row);
+}
+
+/* The rows of sel to r: straight from the stored entries when the view
+ * says where its columns lie, else decoded, through fn. */
+static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
+{
+    const pp_log_view_t *v = &r->p->view;
+    if (pp_log_select_mask(v, sel, &r->mask) == PP_OK &&
+        pp_row_plan_init(&r->layout, v, r->mask, r->p->divide_pow10)) {
+        r->layout_state = LAYOUT_READY;
+        return pp_log_read_entries(v, sel, encode_entry, r);
+    }
+    return pp_log_read(v, sel, fn, r);
 }
 
 /* Selective access -> a logger selection. */
@@ -274,8 +322,8 @@ static bool single_pass(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
     const uint32_t p0 = sink->pos;
     sink->stored += ARRAY_HEADER_MAX;
     sink->pos += ARRAY_HEADER_MAX;
-    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
-    int n = pp_log_read(&p->view, sel, count_and_encode_row, &r);
+    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k, .counting = true};
+    int n = read_rows(&r, sel, count_and_encode_row);
     uint8_t head[ARRAY_HEADER_MAX];
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, head, sizeof head);
@@ -336,7 +384,7 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                            .to_entry = k->last, .from_value = k->from_value,
                            .to_value = k->to_value, .mask = k->mask};
     rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
-    int n = pp_log_read(&p->view, &sel, encode_row, &r);
+    int n = read_rows(&r, &sel, encode_row);
     if (r.error != PP_OK) {
         return r.error;
     }

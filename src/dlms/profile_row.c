@@ -16,6 +16,12 @@ static unsigned value_size(uint8_t type)
     }
 }
 
+/* The pow10 of a U32 cell of column c. */
+static int8_t unit_of(uint8_t type, uint8_t c, const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    return type == PP_LOG_U32 && c < PP_LOG_MAX_COLUMNS ? divide_pow10[c] : 0;
+}
+
 bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
                         const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
 {
@@ -32,9 +38,7 @@ bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
         }
         l->type[i] = c->type;
         l->column[i] = c->column;
-        l->pow10[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
-                          ? divide_pow10[c->column]
-                          : 0;
+        l->pow10[i] = unit_of(c->type, c->column, divide_pow10);
         l->len = (uint16_t)(l->len + 1u + n);
     }
     return true;
@@ -129,6 +133,104 @@ bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row
         default:
             p[0] = PP_DT_LONG64;
             p = put_be32(put_be32(p + 1, (uint32_t)((uint64_t)v >> 32)), (uint32_t)v);
+            break;
+        }
+    }
+    return true;
+}
+
+/* Stored width of a cell type (TIME: the entry's own time). */
+static unsigned stored_width(uint8_t type)
+{
+    return type == PP_LOG_TIME ? 0u : value_size(type);
+}
+
+bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
+                      const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    if (v->fields == NULL || v->store == NULL || v->ncolumns > PP_LOG_MAX_COLUMNS) {
+        return false;
+    }
+    l->ncells = 0;
+    l->len = 2; /* structure, count < 128 */
+    for (uint8_t c = 0; c < v->ncolumns; c++) {
+        if (!(mask & (1u << c))) {
+            continue;
+        }
+        const uint8_t type = v->columns[c].type;
+        const pp_log_field_t f = v->fields[c];
+        const unsigned n = value_size(type);
+        if (n == 0 || f.width != stored_width(type) || (type == PP_LOG_TIME && c != 0) ||
+            f.offset + f.width > v->store->payload_len) {
+            return false;
+        }
+        l->type[l->ncells] = type;
+        l->column[l->ncells] = c;
+        l->offset[l->ncells] = f.offset;
+        l->pow10[l->ncells] = unit_of(type, c, divide_pow10);
+        l->ncells++;
+        l->len = (uint16_t)(l->len + 1u + n);
+    }
+    return l->ncells > 0;
+}
+
+/* in_unit for a stored 32-bit value, inlined for the usual exponents. */
+static inline uint32_t in_unit32(uint32_t u, int8_t n)
+{
+    switch (n) {
+    case 0: return u;
+    case 1: return u / 10u;
+    case 2: return u / 100u;
+    case 3: return u / 1000u;
+    default: return in_unit(u, n);
+    }
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_dt_fn dt,
+                     void *user, uint8_t *out)
+{
+    const unsigned n = l->ncells;
+    const uint8_t *pl = e->payload;
+    uint8_t *p = out;
+    p[0] = PP_DT_STRUCTURE;
+    p[1] = (uint8_t)n;
+    p += 2;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *s = pl + l->offset[i];
+        switch (l->type[i]) {
+        case PP_LOG_TIME:
+            p[0] = PP_DT_OCTET_STRING;
+            p[1] = PP_ROW_DT_OCTETS;
+            if (!dt(user, e->time, p + 2)) {
+                return false;
+            }
+            p += 2u + PP_ROW_DT_OCTETS;
+            break;
+        case PP_LOG_U8:
+            p[0] = PP_DT_UNSIGNED;
+            p[1] = s[0];
+            p += 2;
+            break;
+        case PP_LOG_U16:
+            p[0] = PP_DT_LONG_UNSIGNED;
+            p = put_be16(p + 1, (uint16_t)(s[0] | s[1] << 8));
+            break;
+        case PP_LOG_U32:
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            p = put_be32(p + 1, in_unit32(get_le32(s), l->pow10[i]));
+            break;
+        case PP_LOG_I32:
+            p[0] = PP_DT_DOUBLE_LONG;
+            p = put_be32(p + 1, get_le32(s));
+            break;
+        default:
+            p[0] = PP_DT_LONG64;
+            p = put_be32(put_be32(p + 1, get_le32(s + 4)), get_le32(s));
             break;
         }
     }

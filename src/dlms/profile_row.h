@@ -19,6 +19,7 @@ typedef struct pp_row_layout {
     uint8_t type[PP_LOG_MAX_COLUMNS];   /* pp_log_type_t of each cell */
     uint8_t column[PP_LOG_MAX_COLUMNS]; /* the logger column it comes from */
     int8_t pow10[PP_LOG_MAX_COLUMNS];   /* U32 cells: divided by 10^n (the unit) */
+    uint8_t offset[PP_LOG_MAX_COLUMNS]; /* plans: where the value lies in the payload */
     uint16_t len;                       /* octets of every row */
 } pp_row_layout_t;
 
@@ -37,5 +38,17 @@ bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
  * date-time does not convert. */
 bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row_dt_fn dt,
                        void *user, uint8_t *out);
+
+/* A plan: the layout of rows of columns mask written straight from a
+ * view's stored payloads, where its fields say each column lies. False
+ * when a column has no fixed place or its width is not its type's. */
+bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
+                      const int8_t divide_pow10[PP_LOG_MAX_COLUMNS]);
+
+/* Writes the row of entry e, l->len octets, at out (room checked by the
+ * caller): the same octets pp_row_layout_put gives for the decoded row.
+ * False when a date-time does not convert. */
+bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_dt_fn dt,
+                     void *user, uint8_t *out);
 
 #endif

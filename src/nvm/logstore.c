@@ -402,52 +402,89 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
     return PP_OK;
 }
 
-/* Hands one row to fn: 0 skipped (corrupt), 1 emitted, 2 fn asked to stop. */
-static int emit_cells(const pp_log_view_t *v, uint32_t seq, uint32_t index, uint32_t mask,
-                      pp_log_cell_t *all, pp_log_row_fn fn, void *user)
+/* The cells of the columns in mask, in column order. */
+static const pp_log_cell_t *select_cells(const pp_log_view_t *v, uint32_t mask,
+                                         pp_log_cell_t *all, pp_log_cell_t *sel, uint8_t *n)
 {
-    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
-    const pp_log_cell_t *cells = all;
     uint8_t k = 0;
     if (mask == (1u << v->ncolumns) - 1u) { /* every column: the cells as decoded */
         for (; k < v->ncolumns; k++) {
             all[k].column = k;
         }
-    } else {
-        for (uint8_t c = 0; c < v->ncolumns; c++) {
-            if (mask & (1u << c)) {
-                sel[k] = all[c];
-                sel[k].column = c;
-                k++;
-            }
-        }
-        cells = sel;
+        *n = k;
+        return all;
     }
-    pp_log_row_t row = {seq, index + 1u, k, cells};
-    int rc = fn(user, &row);
+    for (uint8_t c = 0; c < v->ncolumns; c++) {
+        if (mask & (1u << c)) {
+            sel[k] = all[c];
+            sel[k].column = c;
+            k++;
+        }
+    }
+    *n = k;
+    return sel;
+}
+
+/* fn's answer as emit_* give it: 1 emitted, 2 fn asked to stop. */
+static int emitted(int rc)
+{
     return rc < 0 ? rc : (rc > 0 ? 2 : 1);
 }
 
+/* Hands one row to fn: 0 skipped (corrupt), 1 emitted, 2 fn asked to stop. */
+static int emit_cells(const pp_log_view_t *v, uint32_t seq, uint32_t index, uint32_t mask,
+                      pp_log_cell_t *all, pp_log_row_fn fn, void *user)
+{
+    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
+    pp_log_row_t row = {seq, index + 1u, 0, NULL};
+    row.cell = select_cells(v, mask, all, sel, &row.ncells);
+    return emitted(fn(user, &row));
+}
+
+pp_err_t pp_log_entry_row(const pp_log_view_t *v, const pp_log_entry_t *e, uint32_t mask,
+                          pp_log_row_buf_t *buf, pp_log_row_t *row)
+{
+    PP_VERIFY(v != NULL && v->decode != NULL && e != NULL && buf != NULL && row != NULL, PP_ERR_ARG);
+    PP_TRY(v->decode(v->logger, e->time, e->payload, buf->all));
+    *row = (pp_log_row_t){e->seq, e->entry, 0, NULL};
+    row->cell = select_cells(v, mask, buf->all, buf->sel, &row->ncells);
+    return PP_OK;
+}
+
+/* What a read hands its rows to: decoded rows or raw entries. */
+typedef struct reader {
+    const pp_log_view_t *v;
+    uint32_t mask;
+    pp_log_row_fn row_fn;
+    pp_log_entry_fn entry_fn;
+    void *user;
+} reader_t;
+
 /* A store row: entry index held in slot (the caller steps the slot along
  * with the index, so no division per row). */
-static int emit_stored(const pp_log_view_t *v, uint32_t slot, uint32_t index, uint32_t mask,
-                       pp_log_row_fn fn, void *user)
+static int emit_stored(const reader_t *rd, uint32_t slot, uint32_t index)
 {
+    const pp_log_view_t *v = rd->v;
     uint8_t buf[SLOT_MAX];
-    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
     const uint32_t seq = v->store->oldest_seq + index;
     int rc = read_entry(v->store, slot, seq, buf);
     if (rc == PP_ERR_CORRUPT) {
         return 0; /* skipped */
     }
     PP_TRY(rc);
-    PP_TRY(v->decode(v->logger, (int64_t)pp_le_get64(buf + 4), buf + 12, all));
-    return emit_cells(v, seq, index, mask, all, fn, user);
+    const int64_t time = (int64_t)pp_le_get64(buf + 4);
+    if (rd->entry_fn) {
+        const pp_log_entry_t e = {seq, index + 1u, time, buf + 12};
+        return emitted(rd->entry_fn(rd->user, &e));
+    }
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    PP_TRY(v->decode(v->logger, time, buf + 12, all));
+    return emit_cells(v, seq, index, rd->mask, all, rd->row_fn, rd->user);
 }
 
-static int emit_source(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_row_fn fn,
-                       void *user)
+static int emit_source(const reader_t *rd, uint32_t index)
 {
+    const pp_log_view_t *v = rd->v;
     pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
     int64_t t;
     uint32_t seq;
@@ -456,33 +493,40 @@ static int emit_source(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp
         return 0; /* skipped */
     }
     PP_TRY(rc);
-    return emit_cells(v, seq, index, mask, all, fn, user);
+    return emit_cells(v, seq, index, rd->mask, all, rd->row_fn, rd->user);
 }
 
-int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
+pp_err_t pp_log_select_mask(const pp_log_view_t *v, const pp_log_select_t *sel, uint32_t *mask)
 {
-    PP_VERIFY(v != NULL && sel != NULL && fn != NULL, PP_ERR_ARG);
-    PP_VERIFY(v->store != NULL ? v->decode != NULL
-                               : (v->source != NULL && v->source->count && v->source->capacity &&
-                                  v->source->row),
-              PP_ERR_ARG);
+    PP_VERIFY(v != NULL && sel != NULL && mask != NULL, PP_ERR_ARG);
     PP_VERIFY(v->ncolumns > 0 && v->ncolumns <= PP_LOG_MAX_COLUMNS, PP_ERR_ARG);
-    uint32_t mask;
-    span_t sp;
-    PP_TRY(column_mask(v, sel, &mask));
+    return column_mask(v, sel, mask);
+}
+
+static pp_err_t select_span(const pp_log_view_t *v, const pp_log_select_t *sel, span_t *sp)
+{
     if (sel->by == PP_LOG_BY_ENTRY) {
-        PP_TRY(entry_span(v, sel, &sp));
-    } else if (sel->by == PP_LOG_BY_RANGE) {
-        PP_TRY(range_span(v, sel, &sp));
-    } else {
-        PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
-        sp.first = 0;
-        sp.last = pp_log_view_count(v) - 1u; /* wraps to empty when 0 */
-        if (pp_log_view_count(v) == 0) {
-            sp.first = 1;
-            sp.last = 0;
-        }
+        return entry_span(v, sel, sp);
     }
+    if (sel->by == PP_LOG_BY_RANGE) {
+        return range_span(v, sel, sp);
+    }
+    PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
+    sp->first = 0;
+    sp->last = pp_log_view_count(v) - 1u; /* wraps to empty when 0 */
+    if (pp_log_view_count(v) == 0) {
+        sp->first = 1;
+        sp->last = 0;
+    }
+    return PP_OK;
+}
+
+static int read_span(reader_t *rd, const pp_log_select_t *sel)
+{
+    const pp_log_view_t *v = rd->v;
+    span_t sp;
+    PP_TRY(pp_log_select_mask(v, sel, &rd->mask));
+    PP_TRY(select_span(v, sel, &sp));
     int rows = 0;
     const pp_logstore_t *ls = v->store;
     uint32_t slot = 0;
@@ -491,8 +535,7 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
     }
     for (uint32_t k = 0; sp.first <= sp.last && k <= sp.last - sp.first; k++) {
         uint32_t index = sel->newest_first ? sp.last - k : sp.first + k;
-        int rc = ls ? emit_stored(v, slot, index, mask, fn, user)
-                    : emit_source(v, index, mask, fn, user);
+        int rc = ls ? emit_stored(rd, slot, index) : emit_source(rd, index);
         if (ls && sel->newest_first) {
             slot = slot == 0 ? ls->capacity - 1u : slot - 1u;
         } else if (ls) {
@@ -505,4 +548,23 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
         }
     }
     return rows;
+}
+
+int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
+{
+    PP_VERIFY(v != NULL && sel != NULL && fn != NULL, PP_ERR_ARG);
+    PP_VERIFY(v->store != NULL ? v->decode != NULL
+                               : (v->source != NULL && v->source->count && v->source->capacity &&
+                                  v->source->row),
+              PP_ERR_ARG);
+    reader_t rd = {.v = v, .row_fn = fn, .user = user};
+    return read_span(&rd, sel);
+}
+
+int pp_log_read_entries(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_entry_fn fn,
+                        void *user)
+{
+    PP_VERIFY(v != NULL && sel != NULL && fn != NULL && v->store != NULL, PP_ERR_ARG);
+    reader_t rd = {.v = v, .entry_fn = fn, .user = user};
+    return read_span(&rd, sel);
 }
