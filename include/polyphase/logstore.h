@@ -178,6 +178,10 @@ typedef struct pp_log_select {
      * (range_descriptor selected_values). All zero = every column. */
     uint16_t from_value, to_value;
     uint32_t mask;
+    /* Store reads: rows the caller expects to take; the reader fetches up
+     * to that many consecutive slots in one NVM read (0 or 1: one slot per
+     * read). Every entry is still verified; slots read count in stats. */
+    uint16_t ahead;
 } pp_log_select_t;
 
 /* Emits the selected rows to fn in order. Returns the number of rows

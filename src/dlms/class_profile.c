@@ -46,6 +46,7 @@ typedef struct rows {
     bool have_day;
     bool day_valid;          /* day_dt passes the date-time checks */
     int64_t day_start;       /* its 00:00 in local standard time, ms since 1970 */
+    int64_t day_base;        /* stamp - day_base = ms into that day */
     pp_axdr_datetime_t day_dt;
     uint8_t day_os[PP_ROW_DT_OCTETS]; /* day_dt packed */
     /* Rows of one read share one layout (profile_row.h). */
@@ -76,6 +77,7 @@ static uint32_t time_of_day(rows_t *r, int64_t stamp)
         r->have_day = true;
         r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
         pp_axdr_datetime_pack(&r->day_dt, r->day_os);
+        r->day_base = r->day_start - (local - stamp);
     }
     return (uint32_t)(local - r->day_start);
 }
@@ -135,7 +137,8 @@ static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
 static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS])
 {
     rows_t *r = user;
-    const uint32_t ms = time_of_day(r, stamp);
+    const uint64_t into = (uint64_t)(stamp - r->day_base); /* wraps when before the day */
+    const uint32_t ms = r->have_day && into < MS_DAY ? (uint32_t)into : time_of_day(r, stamp);
     if (!r->day_valid) {
         return false;
     }
@@ -227,8 +230,14 @@ static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
     const pp_log_view_t *v = &r->p->view;
     if (pp_log_select_mask(v, sel, &r->mask) == PP_OK &&
         pp_row_plan_init(&r->layout, v, r->mask, r->p->divide_pow10)) {
+        /* as many slots per NVM read as rows fit the window, the partly
+         * skipped first one and the one that overflows */
+        const pp_cosem_sink_t *sink = r->e->k;
+        const size_t fit = (sink->cap - sink->stored) / r->layout.len + 2u;
+        pp_log_select_t s = *sel;
+        s.ahead = fit < UINT16_MAX ? (uint16_t)fit : UINT16_MAX;
         r->layout_state = LAYOUT_READY;
-        return pp_log_read_entries(v, sel, encode_entry, r);
+        return pp_log_read_entries(v, &s, encode_entry, r);
     }
     return pp_log_read(v, sel, fn, r);
 }
@@ -355,6 +364,7 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
         if (single_pass(c, p, clk, e, &sel)) {
             return PP_OK;
         }
+        sel.ahead = UINT16_MAX; /* counting takes every row */
         int n = pp_log_read(&p->view, &sel, count_row, k);
         if (n < 0) {
             *dar = n == PP_ERR_RANGE ? PP_DAR_SCOPE_OF_ACCESS_VIOLATED : PP_DAR_HARDWARE_FAULT;

@@ -145,6 +145,19 @@ static unsigned stored_width(uint8_t type)
     return type == PP_LOG_TIME ? 0u : value_size(type);
 }
 
+/* Cell c into the plan's steps, merged into the last one when it
+ * continues that run of U32 values. */
+static void plan_add(pp_row_layout_t *l, uint8_t type, uint8_t src, int8_t pow10)
+{
+    pp_row_op_t *last = l->nops ? &l->op[l->nops - 1u] : NULL;
+    if (last && type == PP_LOG_U32 && last->type == PP_LOG_U32 && last->pow10 == pow10 &&
+        last->src + 4u * last->count == src) {
+        last->count++;
+        return;
+    }
+    l->op[l->nops++] = (pp_row_op_t){type, 1, src, pow10};
+}
+
 bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
                       const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
 {
@@ -152,6 +165,7 @@ bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
         return false;
     }
     l->ncells = 0;
+    l->nops = 0;
     l->len = 2; /* structure, count < 128 */
     for (uint8_t c = 0; c < v->ncolumns; c++) {
         if (!(mask & (1u << c))) {
@@ -166,24 +180,12 @@ bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
         }
         l->type[l->ncells] = type;
         l->column[l->ncells] = c;
-        l->offset[l->ncells] = f.offset;
         l->pow10[l->ncells] = unit_of(type, c, divide_pow10);
+        plan_add(l, type, f.offset, l->pow10[l->ncells]);
         l->ncells++;
         l->len = (uint16_t)(l->len + 1u + n);
     }
     return l->ncells > 0;
-}
-
-/* in_unit for a stored 32-bit value, inlined for the usual exponents. */
-static inline uint32_t in_unit32(uint32_t u, int8_t n)
-{
-    switch (n) {
-    case 0: return u;
-    case 1: return u / 10u;
-    case 2: return u / 100u;
-    case 3: return u / 1000u;
-    default: return in_unit(u, n);
-    }
 }
 
 static uint32_t get_le32(const uint8_t *p)
@@ -191,18 +193,46 @@ static uint32_t get_le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* k U32 cells from back-to-back stored values, divided by d (inlined for
+ * each constant d, so the division is a multiplication). */
+static inline uint8_t *u32_run(uint8_t *p, const uint8_t *s, unsigned k, uint32_t d)
+{
+    for (unsigned j = 0; j < k; j++, s += 4, p += 5) {
+        p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+        put_be32(p + 1, get_le32(s) / d);
+    }
+    return p;
+}
+
+static uint8_t *u32_run_unit(uint8_t *p, const uint8_t *s, unsigned k, int8_t pow10)
+{
+    switch (pow10) {
+    case 0: return u32_run(p, s, k, 1u);
+    case 1: return u32_run(p, s, k, 10u);
+    case 2: return u32_run(p, s, k, 100u);
+    case 3: return u32_run(p, s, k, 1000u);
+    default:
+        for (unsigned j = 0; j < k; j++, s += 4, p += 5) {
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            put_be32(p + 1, in_unit(get_le32(s), pow10));
+        }
+        return p;
+    }
+}
+
 bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_dt_fn dt,
                      void *user, uint8_t *out)
 {
-    const unsigned n = l->ncells;
+    const unsigned n = l->nops;
     const uint8_t *pl = e->payload;
     uint8_t *p = out;
     p[0] = PP_DT_STRUCTURE;
-    p[1] = (uint8_t)n;
+    p[1] = l->ncells;
     p += 2;
     for (unsigned i = 0; i < n; i++) {
-        const uint8_t *s = pl + l->offset[i];
-        switch (l->type[i]) {
+        const pp_row_op_t o = l->op[i];
+        const uint8_t *s = pl + o.src;
+        switch (o.type) {
         case PP_LOG_TIME:
             p[0] = PP_DT_OCTET_STRING;
             p[1] = PP_ROW_DT_OCTETS;
@@ -220,10 +250,7 @@ bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_d
             p[0] = PP_DT_LONG_UNSIGNED;
             p = put_be16(p + 1, (uint16_t)(s[0] | s[1] << 8));
             break;
-        case PP_LOG_U32:
-            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
-            p = put_be32(p + 1, in_unit32(get_le32(s), l->pow10[i]));
-            break;
+        case PP_LOG_U32: p = u32_run_unit(p, s, o.count, o.pow10); break;
         case PP_LOG_I32:
             p[0] = PP_DT_DOUBLE_LONG;
             p = put_be32(p + 1, get_le32(s));

@@ -180,20 +180,31 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls)
     return ls == NULL ? 0 : ls->next_seq - ls->oldest_seq;
 }
 
-/* Entry seq want from slot i (its slot by construction) into buf: intact
+/* Entry seq want as read from its slot (its slot by construction): intact
  * when the slot holds that seq and its CRC matches, which is all the
  * general slot check adds up to for a seq of the readable range. */
-static pp_err_t read_entry(pp_logstore_t *ls, uint32_t i, uint32_t want, uint8_t *buf)
+static pp_err_t check_entry(pp_logstore_t *ls, const uint8_t *buf, uint32_t want)
 {
     const uint16_t body = (uint16_t)(ls->slot_len - 4u);
-    ls->stats.slot_reads++;
-    ls->stats.nvm_reads++;
-    PP_TRY(ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, ls->slot_len));
     if (pp_le_get32(buf) != want || pp_le_get32(buf + body) != slot_crc(ls, buf, body)) {
         ls->stats.bad_slots++;
         return PP_ERR_CORRUPT;
     }
     return PP_OK;
+}
+
+/* n consecutive slots from slot i into buf, one NVM read. */
+static pp_err_t read_slots(pp_logstore_t *ls, uint32_t i, uint32_t n, uint8_t *buf)
+{
+    ls->stats.slot_reads += n;
+    ls->stats.nvm_reads++;
+    return ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, n * ls->slot_len);
+}
+
+static pp_err_t read_entry(pp_logstore_t *ls, uint32_t i, uint32_t want, uint8_t *buf)
+{
+    PP_TRY(read_slots(ls, i, 1, buf));
+    return check_entry(ls, buf, want);
 }
 
 pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, uint32_t *seq,
@@ -460,18 +471,15 @@ typedef struct reader {
     void *user;
 } reader_t;
 
-/* A store row: entry index held in slot (the caller steps the slot along
- * with the index, so no division per row). */
-static int emit_stored(const reader_t *rd, uint32_t slot, uint32_t index)
+/* A store row from its slot as read (buf): 0 skipped (corrupt), 1
+ * emitted, 2 fn asked to stop. */
+static int emit_stored(const reader_t *rd, const uint8_t *buf, uint32_t index)
 {
     const pp_log_view_t *v = rd->v;
-    uint8_t buf[SLOT_MAX];
     const uint32_t seq = v->store->oldest_seq + index;
-    int rc = read_entry(v->store, slot, seq, buf);
-    if (rc == PP_ERR_CORRUPT) {
+    if (check_entry(v->store, buf, seq) == PP_ERR_CORRUPT) {
         return 0; /* skipped */
     }
-    PP_TRY(rc);
     const int64_t time = (int64_t)pp_le_get64(buf + 4);
     if (rd->entry_fn) {
         const pp_log_entry_t e = {seq, index + 1u, time, buf + 12};
@@ -521,26 +529,60 @@ static pp_err_t select_span(const pp_log_view_t *v, const pp_log_select_t *sel, 
     return PP_OK;
 }
 
+/* Octets of slots one read-ahead fetches (stack): 15 load-profile slots,
+ * 4 of the largest. */
+#define AHEAD_OCTETS 512u
+
+/* Slots of a store span, in blocks of up to ahead consecutive slots (not
+ * across the ring's end); the span's rows in order. */
+static int read_store_span(reader_t *rd, const span_t *sp, bool newest_first, uint32_t ahead)
+{
+    pp_logstore_t *ls = rd->v->store;
+    uint8_t blk[AHEAD_OCTETS];
+    const uint32_t per = AHEAD_OCTETS / ls->slot_len;
+    uint32_t left = sp->last - sp->first + 1u;
+    uint32_t index = newest_first ? sp->last : sp->first;
+    uint32_t slot = (ls->oldest_seq + index - 1u) % ls->capacity;
+    int rows = 0;
+    while (left > 0) {
+        uint32_t n = ahead < 1u ? 1u : (ahead < per ? ahead : per);
+        n = n < left ? n : left;
+        const uint32_t room = newest_first ? slot + 1u : ls->capacity - slot;
+        n = n < room ? n : room;
+        const uint32_t lo = newest_first ? slot + 1u - n : slot;
+        PP_TRY(read_slots(ls, lo, n, blk));
+        for (uint32_t j = 0; j < n; j++) {
+            const uint32_t at = newest_first ? n - 1u - j : j;
+            int rc = emit_stored(rd, blk + at * ls->slot_len, index);
+            PP_TRY(rc);
+            rows += rc > 0 ? 1 : 0;
+            if (rc == 2) {
+                return rows;
+            }
+            index = newest_first ? index - 1u : index + 1u;
+        }
+        left -= n;
+        slot = newest_first ? (lo == 0 ? ls->capacity - 1u : lo - 1u)
+                            : (lo + n == ls->capacity ? 0 : lo + n);
+    }
+    return rows;
+}
+
 static int read_span(reader_t *rd, const pp_log_select_t *sel)
 {
     const pp_log_view_t *v = rd->v;
     span_t sp;
     PP_TRY(pp_log_select_mask(v, sel, &rd->mask));
     PP_TRY(select_span(v, sel, &sp));
-    int rows = 0;
-    const pp_logstore_t *ls = v->store;
-    uint32_t slot = 0;
-    if (ls && sp.first <= sp.last) {
-        slot = (ls->oldest_seq + (sel->newest_first ? sp.last : sp.first) - 1u) % ls->capacity;
+    if (sp.first > sp.last) {
+        return 0;
     }
-    for (uint32_t k = 0; sp.first <= sp.last && k <= sp.last - sp.first; k++) {
-        uint32_t index = sel->newest_first ? sp.last - k : sp.first + k;
-        int rc = ls ? emit_stored(rd, slot, index) : emit_source(rd, index);
-        if (ls && sel->newest_first) {
-            slot = slot == 0 ? ls->capacity - 1u : slot - 1u;
-        } else if (ls) {
-            slot = slot + 1u == ls->capacity ? 0 : slot + 1u;
-        }
+    if (v->store) {
+        return read_store_span(rd, &sp, sel->newest_first, sel->ahead);
+    }
+    int rows = 0;
+    for (uint32_t k = 0; k <= sp.last - sp.first; k++) {
+        int rc = emit_source(rd, sel->newest_first ? sp.last - k : sp.first + k);
         PP_TRY(rc);
         rows += rc > 0 ? 1 : 0;
         if (rc == 2) {
