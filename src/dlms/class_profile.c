@@ -143,10 +143,15 @@ static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS
         return false;
     }
     memcpy(out, r->day_os, PP_ROW_DT_OCTETS);
-    out[5] = (uint8_t)(ms / 3600000u); /* hour, minute, second, hundredths as in stamp_dt */
-    out[6] = (uint8_t)(ms / 60000u % 60u);
-    out[7] = (uint8_t)(ms / 1000u % 60u);
-    out[8] = (uint8_t)(ms % 1000u / 10u);
+    /* hour, minute, second, hundredths as in stamp_dt, each division by a
+     * constant once */
+    const uint32_t h = ms / 3600000u, in_h = ms - h * 3600000u;
+    const uint32_t m = in_h / 60000u, in_m = in_h - m * 60000u;
+    const uint32_t sec = in_m / 1000u;
+    out[5] = (uint8_t)h;
+    out[6] = (uint8_t)m;
+    out[7] = (uint8_t)sec;
+    out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
     return true;
 }
 

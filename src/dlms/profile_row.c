@@ -1,6 +1,8 @@
 /* Profile rows from a fixed layout: see profile_row.h. */
 #include "profile_row.h"
 
+#include <string.h>
+
 #include "polyphase/dlms_const.h"
 
 /* Octets after the tag of a cell type (0: no fixed encoding). */
@@ -51,12 +53,19 @@ static uint8_t *put_be16(uint8_t *p, uint16_t v)
     return p + 2;
 }
 
+/* One swapped 32-bit store on a little-endian CPU: byte by byte, gcc
+ * stores a quotient as four shifted bytes of the 64-bit product. */
 static uint8_t *put_be32(uint8_t *p, uint32_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = v >> 24 | (v >> 8 & 0xFF00u) | (v << 8 & 0xFF0000u) | v << 24;
+    memcpy(p, &v, 4);
+#else
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+#endif
     return p + 4;
 }
 
