@@ -44,11 +44,9 @@ typedef struct rows {
     /* The date of the last stamp: rows of one day share it (logger rows come
      * every few minutes), so only the time of day is worked out again. */
     bool have_day;
-    bool day_valid;          /* day_dt passes the date-time checks */
     int64_t day_start;       /* its 00:00 in local standard time, ms since 1970 */
-    int64_t day_base;        /* stamp - day_base = ms into that day */
     pp_axdr_datetime_t day_dt;
-    uint8_t day_os[PP_ROW_DT_OCTETS]; /* day_dt packed */
+    pp_row_day_t day;        /* day_dt packed, valid when it passes the checks */
     /* Rows of one read share one layout (profile_row.h). */
     uint8_t layout_state;    /* LAYOUT_* */
     pp_row_layout_t layout;
@@ -58,7 +56,7 @@ typedef struct rows {
 
 enum { LAYOUT_UNKNOWN = 0, LAYOUT_READY, LAYOUT_NONE };
 
-#define MS_DAY 86400000LL
+#define MS_DAY PP_ROW_MS_DAY
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -75,9 +73,9 @@ static uint32_t time_of_day(rows_t *r, int64_t stamp)
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
         r->day_start = floor_div(local, MS_DAY) * MS_DAY;
         r->have_day = true;
-        r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
-        pp_axdr_datetime_pack(&r->day_dt, r->day_os);
-        r->day_base = r->day_start - (local - stamp);
+        r->day.valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
+        pp_axdr_datetime_pack(&r->day_dt, r->day.os);
+        r->day.base = r->day_start - (local - stamp);
     }
     return (uint32_t)(local - r->day_start);
 }
@@ -137,21 +135,11 @@ static pp_err_t put_cell(rows_t *r, const pp_log_cell_t *cell)
 static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS])
 {
     rows_t *r = user;
-    const uint64_t into = (uint64_t)(stamp - r->day_base); /* wraps when before the day */
-    const uint32_t ms = r->have_day && into < MS_DAY ? (uint32_t)into : time_of_day(r, stamp);
-    if (!r->day_valid) {
+    const uint32_t ms = time_of_day(r, stamp);
+    if (!r->day.valid) {
         return false;
     }
-    memcpy(out, r->day_os, PP_ROW_DT_OCTETS);
-    /* hour, minute, second, hundredths as in stamp_dt, each division by a
-     * constant once */
-    const uint32_t h = ms / 3600000u, in_h = ms - h * 3600000u;
-    const uint32_t m = in_h / 60000u, in_m = in_h - m * 60000u;
-    const uint32_t sec = in_m / 1000u;
-    out[5] = (uint8_t)h;
-    out[6] = (uint8_t)m;
-    out[7] = (uint8_t)sec;
-    out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
+    pp_row_dt_patch(out, r->day.os, ms);
     return true;
 }
 
@@ -217,7 +205,7 @@ static int encode_entry(void *user, const pp_log_entry_t *en)
     }
     note_resume(r, en->entry);
     if (r->e->wr.pos == 0 && sink->pos >= sink->skip && sink->cap - sink->stored >= r->layout.len &&
-        pp_row_plan_put(&r->layout, en, stamp_octets, r, sink->out + sink->stored)) {
+        pp_row_plan_put(&r->layout, en, &r->day, stamp_octets, r, sink->out + sink->stored)) {
         sink->stored += r->layout.len;
         sink->pos += r->layout.len;
         return PP_OK;

@@ -229,8 +229,20 @@ static uint8_t *u32_run_unit(uint8_t *p, const uint8_t *s, unsigned k, int8_t po
     }
 }
 
-bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_dt_fn dt,
-                     void *user, uint8_t *out)
+void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_OCTETS], uint32_t ms)
+{
+    memcpy(out, os, PP_ROW_DT_OCTETS);
+    const uint32_t h = ms / 3600000u, in_h = ms - h * 3600000u;
+    const uint32_t m = in_h / 60000u, in_m = in_h - m * 60000u;
+    const uint32_t sec = in_m / 1000u;
+    out[5] = (uint8_t)h;
+    out[6] = (uint8_t)m;
+    out[7] = (uint8_t)sec;
+    out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
+}
+
+bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, const pp_row_day_t *day,
+                     pp_row_dt_fn dt, void *user, uint8_t *out)
 {
     const unsigned n = l->nops;
     const uint8_t *pl = e->payload;
@@ -242,14 +254,18 @@ bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_d
         const pp_row_op_t o = l->op[i];
         const uint8_t *s = pl + o.src;
         switch (o.type) {
-        case PP_LOG_TIME:
+        case PP_LOG_TIME: {
+            const uint64_t into = (uint64_t)(e->time - day->base); /* wraps before the day */
             p[0] = PP_DT_OCTET_STRING;
             p[1] = PP_ROW_DT_OCTETS;
-            if (!dt(user, e->time, p + 2)) {
+            if (day->valid && into < PP_ROW_MS_DAY) {
+                pp_row_dt_patch(p + 2, day->os, (uint32_t)into);
+            } else if (!dt(user, e->time, p + 2)) {
                 return false;
             }
             p += 2u + PP_ROW_DT_OCTETS;
             break;
+        }
         case PP_LOG_U8:
             p[0] = PP_DT_UNSIGNED;
             p[1] = s[0];

@@ -37,6 +37,19 @@ typedef struct pp_row_layout {
  * date-time (the caller then encodes the row the general way). */
 typedef bool (*pp_row_dt_fn)(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS]);
 
+#define PP_ROW_MS_DAY 86400000LL
+
+/* The day of the last date-time written (rows of one day share it): a
+ * stamp in [base, base + 1 day) is its octets with the time of day. */
+typedef struct pp_row_day {
+    bool valid;                      /* known, and the date passes the checks */
+    int64_t base;                    /* stamp - base = ms into the day */
+    uint8_t os[PP_ROW_DT_OCTETS];    /* the day's date-time packed */
+} pp_row_day_t;
+
+/* os with hour, minute, second and hundredths of ms into the day. */
+void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_OCTETS], uint32_t ms);
+
 /* The layout of rows shaped like row; divide_pow10 per logger column (as
  * pp_dlms_profile_t has it). False for a cell type without a fixed size. */
 bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
@@ -57,8 +70,9 @@ bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
 
 /* Writes the row of entry e, l->len octets, at out (room checked by the
  * caller): the same octets pp_row_layout_put gives for the decoded row.
- * False when a date-time does not convert. */
-bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, pp_row_dt_fn dt,
-                     void *user, uint8_t *out);
+ * A stamp outside day goes through dt (which may move day on). False
+ * when a date-time does not convert. */
+bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, const pp_row_day_t *day,
+                     pp_row_dt_fn dt, void *user, uint8_t *out);
 
 #endif
