@@ -198,13 +198,31 @@ typedef struct pp_log_entry {
     const uint8_t *payload;     /* valid during the callback only */
 } pp_log_entry_t;
 
-typedef int (*pp_log_entry_fn)(void *user, const pp_log_entry_t *e);
+/* Consecutive intact entries of a store read, in read order, as they lie
+ * in the slots read (valid during the callback only). */
+typedef struct pp_log_run {
+    uint32_t seq;             /* of the first entry */
+    uint32_t entry;           /* its 1-based entry number */
+    int32_t step;             /* seq and entry of each next one: +1, or -1 newest first */
+    uint32_t n;               /* entries, >= 1 */
+    const uint8_t *time;      /* the first entry's time (i64, little-endian) */
+    const uint8_t *payload;   /* and payload */
+    int32_t stride;           /* octets from one entry's time or payload to the next's */
+} pp_log_run_t;
 
-/* pp_log_read for a store view, handing out the entries undecoded (the
- * caller selects columns itself, see pp_log_select_mask and view fields).
- * PP_ERR_ARG for a view without a store. */
-int pp_log_read_entries(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_entry_fn fn,
-                        void *user);
+/* The k-th entry (0-based) of a run. */
+pp_log_entry_t pp_log_run_entry(const pp_log_run_t *run, uint32_t k);
+
+/* Return PP_OK to take the whole run and go on, k in 1..n to stop after
+ * its first k entries, or a negative pp_err_t to abort the read. */
+typedef int (*pp_log_run_fn)(void *user, const pp_log_run_t *run);
+
+/* pp_log_read for a store view, handing out the entries undecoded, in
+ * runs of consecutive intact ones (a corrupt one is skipped between runs;
+ * the caller selects columns itself, see pp_log_select_mask and view
+ * fields). Returns the entries taken. PP_ERR_ARG for a view without a store. */
+int pp_log_read_runs(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_run_fn fn,
+                     void *user);
 
 /* The 0-based columns sel selects (PP_ERR_RANGE outside the logger's). */
 pp_err_t pp_log_select_mask(const pp_log_view_t *view, const pp_log_select_t *sel, uint32_t *mask);

@@ -194,26 +194,60 @@ static int encode_row(void *user, const pp_log_row_t *row)
     return PP_OK;
 }
 
-/* A stored entry through the read's plan, whole inside the window; any
- * other entry decoded and encoded as a row. */
-static int encode_entry(void *user, const pp_log_entry_t *en)
+/* Rows from..from+m-1 of run, just written through the plan into the
+ * window: counted, the last one noted as where a next block may start
+ * (all lie inside the window), the sink moved on. */
+static void took_rows(rows_t *r, const pp_log_run_t *run, uint32_t from, uint32_t m)
+{
+    pp_cosem_sink_t *sink = r->e->k;
+    const uint32_t len = r->layout.len;
+    const uint32_t last = run->entry + (uint32_t)((int32_t)(from + m - 1u) * run->step);
+    if (r->counting) {
+        if (r->k->count == 0) {
+            r->k->first = run->entry + (uint32_t)((int32_t)from * run->step);
+        }
+        r->k->last = last;
+        r->k->count += m;
+    }
+    r->k->resume_entry = last;
+    r->k->resume_pos = sink->pos + (m - 1u) * len;
+    sink->stored += (size_t)m * len;
+    sink->pos += m * len;
+}
+
+/* A run of stored entries: as many rows as fit the window through the
+ * plan in one go; a row that does not (it straddles the window's end, or
+ * its date-time does not convert) decoded and encoded the general way. */
+static int encode_run(void *user, const pp_log_run_t *run)
 {
     rows_t *r = user;
     pp_cosem_sink_t *sink = r->e->k;
-    if (r->counting) {
-        count_entry(r->k, en->entry);
+    uint32_t done = 0;
+    while (done < run->n) {
+        if (r->e->wr.pos == 0 && sink->pos >= sink->skip) {
+            const size_t fit = (sink->cap - sink->stored) / r->layout.len;
+            const uint32_t want = fit < run->n - done ? (uint32_t)fit : run->n - done;
+            const uint32_t m = pp_row_plan_rows(&r->layout, run, done, want, &r->day, stamp_octets, r,
+                                                sink->out + sink->stored);
+            if (m > 0) {
+                took_rows(r, run, done, m);
+                done += m;
+                continue;
+            }
+        }
+        const pp_log_entry_t en = pp_log_run_entry(run, done++);
+        pp_log_row_buf_t buf;
+        pp_log_row_t row;
+        if (r->counting) {
+            count_entry(r->k, en.entry);
+        }
+        PP_TRY(pp_log_entry_row(&r->p->view, &en, r->mask, &buf, &row));
+        const int rc = encode_row(r, &row);
+        if (rc != PP_OK) {
+            return rc < 0 ? rc : (int)done;
+        }
     }
-    note_resume(r, en->entry);
-    if (r->e->wr.pos == 0 && sink->pos >= sink->skip && sink->cap - sink->stored >= r->layout.len &&
-        pp_row_plan_put(&r->layout, en, &r->day, stamp_octets, r, sink->out + sink->stored)) {
-        sink->stored += r->layout.len;
-        sink->pos += r->layout.len;
-        return PP_OK;
-    }
-    pp_log_row_buf_t buf;
-    pp_log_row_t row;
-    PP_TRY(pp_log_entry_row(&r->p->view, en, r->mask, &buf, &row));
-    return encode_row(r, &row);
+    return PP_OK;
 }
 
 /* The rows of sel to r: straight from the stored entries when the view
@@ -230,7 +264,7 @@ static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
         pp_log_select_t s = *sel;
         s.ahead = fit < UINT16_MAX ? (uint16_t)fit : UINT16_MAX;
         r->layout_state = LAYOUT_READY;
-        return pp_log_read_entries(v, &s, encode_entry, r);
+        return pp_log_read_runs(v, &s, encode_run, r);
     }
     return pp_log_read(v, sel, fn, r);
 }

@@ -148,15 +148,9 @@ bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row
     return true;
 }
 
-/* Stored width of a cell type (TIME: the entry's own time). */
-static unsigned stored_width(uint8_t type)
-{
-    return type == PP_LOG_TIME ? 0u : value_size(type);
-}
-
-/* Cell c into the plan's steps, merged into the last one when it
- * continues that run of U32 values. */
-static void plan_add(pp_row_layout_t *l, uint8_t type, uint8_t src, int8_t pow10)
+/* Cell c into the plan's steps (dst: its tag's place in the row), merged
+ * into the last one when it continues that run of U32 values. */
+static void plan_add(pp_row_layout_t *l, uint8_t type, uint8_t src, int8_t pow10, uint16_t dst)
 {
     pp_row_op_t *last = l->nops ? &l->op[l->nops - 1u] : NULL;
     if (last && type == PP_LOG_U32 && last->type == PP_LOG_U32 && last->pow10 == pow10 &&
@@ -164,7 +158,13 @@ static void plan_add(pp_row_layout_t *l, uint8_t type, uint8_t src, int8_t pow10
         last->count++;
         return;
     }
-    l->op[l->nops++] = (pp_row_op_t){type, 1, src, pow10};
+    l->op[l->nops++] = (pp_row_op_t){type, 1, src, pow10, dst};
+}
+
+/* Stored width of a cell type (TIME: the entry's own time). */
+static unsigned stored_width(uint8_t type)
+{
+    return type == PP_LOG_TIME ? 0u : value_size(type);
 }
 
 bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
@@ -190,7 +190,7 @@ bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
         l->type[l->ncells] = type;
         l->column[l->ncells] = c;
         l->pow10[l->ncells] = unit_of(type, c, divide_pow10);
-        plan_add(l, type, f.offset, l->pow10[l->ncells]);
+        plan_add(l, type, f.offset, l->pow10[l->ncells], l->len);
         l->ncells++;
         l->len = (uint16_t)(l->len + 1u + n);
     }
@@ -202,31 +202,9 @@ static uint32_t get_le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* k U32 cells from back-to-back stored values, divided by d (inlined for
- * each constant d, so the division is a multiplication). */
-static inline uint8_t *u32_run(uint8_t *p, const uint8_t *s, unsigned k, uint32_t d)
+static int64_t get_le64(const uint8_t *p)
 {
-    for (unsigned j = 0; j < k; j++, s += 4, p += 5) {
-        p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
-        put_be32(p + 1, get_le32(s) / d);
-    }
-    return p;
-}
-
-static uint8_t *u32_run_unit(uint8_t *p, const uint8_t *s, unsigned k, int8_t pow10)
-{
-    switch (pow10) {
-    case 0: return u32_run(p, s, k, 1u);
-    case 1: return u32_run(p, s, k, 10u);
-    case 2: return u32_run(p, s, k, 100u);
-    case 3: return u32_run(p, s, k, 1000u);
-    default:
-        for (unsigned j = 0; j < k; j++, s += 4, p += 5) {
-            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
-            put_be32(p + 1, in_unit(get_le32(s), pow10));
-        }
-        return p;
-    }
+    return (int64_t)((uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32);
 }
 
 void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_OCTETS], uint32_t ms)
@@ -241,50 +219,130 @@ void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_O
     out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
 }
 
-bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, const pp_row_day_t *day,
-                     pp_row_dt_fn dt, void *user, uint8_t *out)
+/* Where rows of a run go and come from: the plan is written one step at
+ * a time over all rows (one dispatch per step and block, not per cell). */
+typedef struct rows_io {
+    uint8_t *out;            /* the first row */
+    unsigned len;            /* octets per row */
+    const uint8_t *time;     /* the first entry's time */
+    const uint8_t *payload;  /* and payload */
+    ptrdiff_t stride;
+    uint32_t m;              /* rows */
+} rows_io_t;
+
+/* A run of k U32 cells in each row, divided by d (inlined for each
+ * constant d, so the division is a multiplication). */
+static inline void u32_rows(const rows_io_t *io, const pp_row_op_t *o, uint32_t d)
 {
-    const unsigned n = l->nops;
-    const uint8_t *pl = e->payload;
-    uint8_t *p = out;
-    p[0] = PP_DT_STRUCTURE;
-    p[1] = l->ncells;
-    p += 2;
-    for (unsigned i = 0; i < n; i++) {
-        const pp_row_op_t o = l->op[i];
-        const uint8_t *s = pl + o.src;
-        switch (o.type) {
-        case PP_LOG_TIME: {
-            const uint64_t into = (uint64_t)(e->time - day->base); /* wraps before the day */
-            p[0] = PP_DT_OCTET_STRING;
-            p[1] = PP_ROW_DT_OCTETS;
-            if (day->valid && into < PP_ROW_MS_DAY) {
-                pp_row_dt_patch(p + 2, day->os, (uint32_t)into);
-            } else if (!dt(user, e->time, p + 2)) {
-                return false;
-            }
-            p += 2u + PP_ROW_DT_OCTETS;
-            break;
-        }
-        case PP_LOG_U8:
-            p[0] = PP_DT_UNSIGNED;
-            p[1] = s[0];
-            p += 2;
-            break;
-        case PP_LOG_U16:
-            p[0] = PP_DT_LONG_UNSIGNED;
-            p = put_be16(p + 1, (uint16_t)(s[0] | s[1] << 8));
-            break;
-        case PP_LOG_U32: p = u32_run_unit(p, s, o.count, o.pow10); break;
-        case PP_LOG_I32:
-            p[0] = PP_DT_DOUBLE_LONG;
-            p = put_be32(p + 1, get_le32(s));
-            break;
-        default:
-            p[0] = PP_DT_LONG64;
-            p = put_be32(put_be32(p + 1, get_le32(s + 4)), get_le32(s));
-            break;
+    uint8_t *row = io->out + o->dst;
+    const uint8_t *src = io->payload + o->src;
+    for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
+        uint8_t *p = row;
+        for (unsigned j = 0; j < o->count; j++, p += 5) {
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            put_be32(p + 1, get_le32(src + 4u * j) / d);
         }
     }
-    return true;
+}
+
+static void u32_rows_unit(const rows_io_t *io, const pp_row_op_t *o)
+{
+    switch (o->pow10) {
+    case 0: u32_rows(io, o, 1u); return;
+    case 1: u32_rows(io, o, 10u); return;
+    case 2: u32_rows(io, o, 100u); return;
+    case 3: u32_rows(io, o, 1000u); return;
+    default: break;
+    }
+    uint8_t *row = io->out + o->dst;
+    const uint8_t *src = io->payload + o->src;
+    for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
+        for (unsigned j = 0; j < o->count; j++) {
+            row[5u * j] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            put_be32(row + 5u * j + 1u, in_unit(get_le32(src + 4u * j), o->pow10));
+        }
+    }
+}
+
+static void step_rows(const rows_io_t *io, const pp_row_op_t *o, const pp_row_day_t *day)
+{
+    uint8_t *p = io->out + o->dst;
+    const uint8_t *s = io->payload + o->src;
+    const uint8_t *t = io->time;
+    switch (o->type) {
+    case PP_LOG_TIME:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, t += io->stride) {
+            p[0] = PP_DT_OCTET_STRING;
+            p[1] = PP_ROW_DT_OCTETS;
+            pp_row_dt_patch(p + 2, day->os, (uint32_t)(get_le64(t) - day->base));
+        }
+        return;
+    case PP_LOG_U8:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_UNSIGNED;
+            p[1] = s[0];
+        }
+        return;
+    case PP_LOG_U16:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_LONG_UNSIGNED;
+            put_be16(p + 1, (uint16_t)(s[0] | s[1] << 8));
+        }
+        return;
+    case PP_LOG_U32: u32_rows_unit(io, o); return;
+    case PP_LOG_I32:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_DOUBLE_LONG;
+            put_be32(p + 1, get_le32(s));
+        }
+        return;
+    default:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_LONG64;
+            put_be32(put_be32(p + 1, get_le32(s + 4)), get_le32(s));
+        }
+        return;
+    }
+}
+
+/* Rows from k on (below m) whose stamps lie in day. */
+static uint32_t in_day(const pp_log_run_t *run, uint32_t k, uint32_t m, const pp_row_day_t *day)
+{
+    if (!day->valid) {
+        return k;
+    }
+    const uint8_t *t = run->time + (ptrdiff_t)k * run->stride;
+    for (; k < m && (uint64_t)(get_le64(t) - day->base) < PP_ROW_MS_DAY; k++, t += run->stride) {
+    }
+    return k;
+}
+
+uint32_t pp_row_plan_rows(const pp_row_layout_t *l, const pp_log_run_t *run, uint32_t from,
+                          uint32_t m, pp_row_day_t *day, pp_row_dt_fn dt, void *user, uint8_t *out)
+{
+    const bool timed = l->nops > 0 && l->op[0].type == PP_LOG_TIME; /* the clock is column 0 */
+    uint32_t done = 0;
+    m = from + m > run->n ? run->n - from : m;
+    while (done < m) {
+        uint32_t k = timed ? in_day(run, from + done, from + m, day) - from : m;
+        if (k == done) { /* another day: dt moves day on, or the row goes the general way */
+            uint8_t os[PP_ROW_DT_OCTETS];
+            const int64_t t = get_le64(run->time + (ptrdiff_t)(from + done) * run->stride);
+            if (!dt(user, t, os) || (k = in_day(run, from + done, from + m, day) - from) == done) {
+                break;
+            }
+        }
+        const ptrdiff_t at = (ptrdiff_t)(from + done) * run->stride;
+        const rows_io_t io = {out + (size_t)done * l->len, l->len, run->time + at,
+                              run->payload + at, run->stride, k - done};
+        for (unsigned r = 0; r < io.m; r++) {
+            io.out[(size_t)r * l->len] = PP_DT_STRUCTURE;
+            io.out[(size_t)r * l->len + 1u] = l->ncells;
+        }
+        for (unsigned i = 0; i < l->nops; i++) {
+            step_rows(&io, &l->op[i], day);
+        }
+        done = k;
+    }
+    return done;
 }

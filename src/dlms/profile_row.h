@@ -21,6 +21,7 @@ typedef struct pp_row_op {
     uint8_t count;
     uint8_t src;   /* payload offset */
     int8_t pow10;
+    uint16_t dst;  /* offset of the (first) cell's tag in the row */
 } pp_row_op_t;
 
 typedef struct pp_row_layout {
@@ -68,11 +69,12 @@ bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row
 bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
                       const int8_t divide_pow10[PP_LOG_MAX_COLUMNS]);
 
-/* Writes the row of entry e, l->len octets, at out (room checked by the
- * caller): the same octets pp_row_layout_put gives for the decoded row.
- * A stamp outside day goes through dt (which may move day on). False
- * when a date-time does not convert. */
-bool pp_row_plan_put(const pp_row_layout_t *l, const pp_log_entry_t *e, const pp_row_day_t *day,
-                     pp_row_dt_fn dt, void *user, uint8_t *out);
+/* Writes rows from..from+m-1 of run (m at most what is left) at out,
+ * l->len octets each (room checked by the caller): the octets
+ * pp_row_layout_put gives for the decoded rows. A stamp outside day goes
+ * through dt, which moves day on. Returns the rows written: fewer than m
+ * when a date-time does not convert (that row then goes the general way). */
+uint32_t pp_row_plan_rows(const pp_row_layout_t *l, const pp_log_run_t *run, uint32_t from,
+                          uint32_t m, pp_row_day_t *day, pp_row_dt_fn dt, void *user, uint8_t *out);
 
 #endif

@@ -467,7 +467,7 @@ typedef struct reader {
     const pp_log_view_t *v;
     uint32_t mask;
     pp_log_row_fn row_fn;
-    pp_log_entry_fn entry_fn;
+    pp_log_run_fn run_fn;
     void *user;
 } reader_t;
 
@@ -481,10 +481,6 @@ static int emit_stored(const reader_t *rd, const uint8_t *buf, uint32_t index)
         return 0; /* skipped */
     }
     const int64_t time = (int64_t)pp_le_get64(buf + 4);
-    if (rd->entry_fn) {
-        const pp_log_entry_t e = {seq, index + 1u, time, buf + 12};
-        return emitted(rd->entry_fn(rd->user, &e));
-    }
     pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
     PP_TRY(v->decode(v->logger, time, buf + 12, all));
     return emit_cells(v, seq, index, rd->mask, all, rd->row_fn, rd->user);
@@ -529,6 +525,47 @@ static pp_err_t select_span(const pp_log_view_t *v, const pp_log_select_t *sel, 
     return PP_OK;
 }
 
+pp_log_entry_t pp_log_run_entry(const pp_log_run_t *run, uint32_t k)
+{
+    const int32_t d = (int32_t)k * run->step;
+    const ptrdiff_t off = (ptrdiff_t)k * run->stride;
+    return (pp_log_entry_t){run->seq + (uint32_t)d, run->entry + (uint32_t)d,
+                            (int64_t)pp_le_get64(run->time + off), run->payload + off};
+}
+
+/* The n slots of blk (index: the first in read order) to run_fn as runs
+ * of intact entries: 0 go on, 2 fn asked to stop; rows counts those taken. */
+static int emit_runs(const reader_t *rd, const uint8_t *blk, uint32_t n, bool newest_first,
+                     uint32_t index, int *rows)
+{
+    pp_logstore_t *ls = rd->v->store;
+    const int32_t stride = newest_first ? -(int32_t)ls->slot_len : (int32_t)ls->slot_len;
+    const int32_t step = newest_first ? -1 : 1;
+    const uint8_t *first = newest_first ? blk + (n - 1u) * ls->slot_len : blk;
+    uint32_t j = 0;
+    while (j < n) {
+        const uint32_t start = j;
+        const uint32_t seq0 = ls->oldest_seq + index + (uint32_t)((int32_t)j * step);
+        while (j < n && check_entry(ls, first + (ptrdiff_t)j * stride,
+                                    seq0 + (uint32_t)((int32_t)(j - start) * step)) == PP_OK) {
+            j++;
+        }
+        if (j > start) {
+            const uint8_t *at = first + (ptrdiff_t)start * stride;
+            const pp_log_run_t run = {seq0, seq0 - ls->oldest_seq + 1u, step, j - start,
+                                      at + 4, at + 12, stride};
+            const int rc = rd->run_fn(rd->user, &run);
+            PP_TRY(rc);
+            *rows += rc > 0 ? rc : (int)run.n;
+            if (rc > 0) {
+                return 2;
+            }
+        }
+        j++; /* past the corrupt one (or the end) */
+    }
+    return 0;
+}
+
 /* Octets of slots one read-ahead fetches (stack): 15 load-profile slots,
  * 4 of the largest. */
 #define AHEAD_OCTETS 512u
@@ -551,7 +588,15 @@ static int read_store_span(reader_t *rd, const span_t *sp, bool newest_first, ui
         n = n < room ? n : room;
         const uint32_t lo = newest_first ? slot + 1u - n : slot;
         PP_TRY(read_slots(ls, lo, n, blk));
-        for (uint32_t j = 0; j < n; j++) {
+        if (rd->run_fn) {
+            const int rc = emit_runs(rd, blk, n, newest_first, index, &rows);
+            PP_TRY(rc);
+            if (rc == 2) {
+                return rows;
+            }
+            index = newest_first ? index - n : index + n;
+        }
+        for (uint32_t j = 0; !rd->run_fn && j < n; j++) {
             const uint32_t at = newest_first ? n - 1u - j : j;
             int rc = emit_stored(rd, blk + at * ls->slot_len, index);
             PP_TRY(rc);
@@ -603,10 +648,10 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
     return read_span(&rd, sel);
 }
 
-int pp_log_read_entries(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_entry_fn fn,
-                        void *user)
+int pp_log_read_runs(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_run_fn fn,
+                     void *user)
 {
     PP_VERIFY(v != NULL && sel != NULL && fn != NULL && v->store != NULL, PP_ERR_ARG);
-    reader_t rd = {.v = v, .entry_fn = fn, .user = user};
+    reader_t rd = {.v = v, .run_fn = fn, .user = user};
     return read_span(&rd, sel);
 }
