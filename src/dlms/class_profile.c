@@ -257,8 +257,9 @@ static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
     const pp_log_view_t *v = &r->p->view;
     if (pp_log_select_mask(v, sel, &r->mask) == PP_OK &&
         pp_row_plan_init(&r->layout, v, r->mask, r->p->divide_pow10)) {
-        /* as many slots per NVM read as rows fit the window, the partly
-         * skipped first one and the one that overflows */
+        /* as many slots per NVM read as rows the window touches: those
+         * whole inside, one that overflows it, and at the start of a
+         * later block the row it resumes in (maybe sent whole before) */
         const pp_cosem_sink_t *sink = r->e->k;
         const size_t fit = (sink->cap - sink->stored) / r->layout.len + 2u;
         pp_log_select_t s = *sel;
