@@ -454,6 +454,23 @@ static int collect_run(void *user, const pp_log_run_t *run)
     return r->stop_at_run == (int)r->n ? 1 : PP_OK;
 }
 
+/* Two runs of two entries each: first entries, seqs, times (payload byte
+ * 0 = k for entry k at 1000 k). */
+static void expect_two_runs(const runs_t *r, const uint32_t entry[2], const uint32_t seq[2],
+                            const int64_t time[4])
+{
+    assert_int_equal(r->n, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_int_equal(r->first_entry[i], entry[i]);
+        assert_int_equal(r->first_seq[i], seq[i]);
+        assert_int_equal(r->len[i], 2);
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(r->time[i], time[i]);
+        assert_int_equal(r->b0[i], time[i] / 1000);
+    }
+}
+
 /* A wrapped ring (entries 8..12 in slots 2, 3, 4, 0, 1) read with
  * read-ahead both ways: one NVM read per stretch of slots up to the
  * region's end, each slot counted; the rotted entry 10 splits the runs
@@ -473,31 +490,16 @@ static void test_runs_read_ahead(void **state)
     assert_int_equal(ls.stats.slot_reads - st0.slot_reads, 5);
     assert_int_equal(ls.stats.nvm_reads - st0.nvm_reads, 2); /* slots 2..4, 0..1 */
     assert_int_equal(ls.stats.bad_slots - st0.bad_slots, 1);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(r.first_entry[0], 1);
-    assert_int_equal(r.first_seq[0], 8);
-    assert_int_equal(r.len[0], 2);
-    assert_int_equal(r.first_entry[1], 4);
-    assert_int_equal(r.first_seq[1], 11);
-    assert_int_equal(r.len[1], 2);
+    static const uint32_t OLD_ENTRY[2] = {1, 4}, OLD_SEQ[2] = {8, 11};
     static const int64_t OLDEST[4] = {8000, 9000, 11000, 12000};
-    for (unsigned i = 0; i < 4; i++) {
-        assert_int_equal(r.time[i], OLDEST[i]);
-        assert_int_equal(r.b0[i], OLDEST[i] / 1000);
-    }
+    expect_two_runs(&r, OLD_ENTRY, OLD_SEQ, OLDEST);
     s.newest_first = true;
     memset(&r, 0, sizeof r);
     assert_int_equal(pp_log_read_runs(&v, &s, collect_run, &r), 4);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(r.first_entry[0], 5); /* 12, 11 (slots 1, 0), then 9, 8 */
-    assert_int_equal(r.first_seq[0], 12);
-    assert_int_equal(r.first_entry[1], 2);
-    assert_int_equal(r.first_seq[1], 9);
+    /* 12, 11 (slots 1, 0), then 9, 8 */
+    static const uint32_t NEW_ENTRY[2] = {5, 2}, NEW_SEQ[2] = {12, 9};
     static const int64_t NEWEST[4] = {12000, 11000, 9000, 8000};
-    for (unsigned i = 0; i < 4; i++) {
-        assert_int_equal(r.time[i], NEWEST[i]);
-        assert_int_equal(r.b0[i], NEWEST[i] / 1000);
-    }
+    expect_two_runs(&r, NEW_ENTRY, NEW_SEQ, NEWEST);
     memset(&r, 0, sizeof r);
     r.stop_at_run = 1;
     assert_int_equal(pp_log_read_runs(&v, &s, collect_run, &r), 1);
