@@ -197,12 +197,12 @@ bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
     return l->ncells > 0;
 }
 
-static uint32_t get_le32(const uint8_t *p)
+static inline uint32_t get_le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int64_t get_le64(const uint8_t *p)
+static inline int64_t get_le64(const uint8_t *p)
 {
     return (int64_t)((uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32);
 }
@@ -236,9 +236,10 @@ static inline void u32_rows(const rows_io_t *io, const pp_row_op_t *o, uint32_t 
 {
     uint8_t *row = io->out + o->dst;
     const uint8_t *src = io->payload + o->src;
+    const unsigned k = o->count;
     for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
         uint8_t *p = row;
-        for (unsigned j = 0; j < o->count; j++, p += 5) {
+        for (unsigned j = 0; j < k; j++, p += 5) {
             p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
             put_be32(p + 1, get_le32(src + 4u * j) / d);
         }
@@ -335,9 +336,11 @@ uint32_t pp_row_plan_rows(const pp_row_layout_t *l, const pp_log_run_t *run, uin
         const ptrdiff_t at = (ptrdiff_t)(from + done) * run->stride;
         const rows_io_t io = {out + (size_t)done * l->len, l->len, run->time + at,
                               run->payload + at, run->stride, k - done};
-        for (unsigned r = 0; r < io.m; r++) {
-            io.out[(size_t)r * l->len] = PP_DT_STRUCTURE;
-            io.out[(size_t)r * l->len + 1u] = l->ncells;
+        const unsigned len = l->len;
+        const uint8_t ncells = l->ncells; /* locals: stores through out may alias l */
+        for (uint8_t *row = io.out, *end = io.out + (size_t)io.m * len; row < end; row += len) {
+            row[0] = PP_DT_STRUCTURE;
+            row[1] = ncells;
         }
         for (unsigned i = 0; i < l->nops; i++) {
             step_rows(&io, &l->op[i], day);
