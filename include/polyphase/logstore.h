@@ -19,7 +19,9 @@
  * skipped by readers.
  *
  * Times must not decrease (PP_ERR_RANGE), so a time-range read bisects too:
- * cost = O(log n) probes + one slot read per row returned.
+ * cost = O(log n) probes + one slot read per row returned. Evenly spaced
+ * times (a periodic logger) are found first by interpolation, checked by
+ * the two entries around the guess: 3 probes per end of the range.
  *
  * EEPROM geometry only (erase_size 0): flash would need erase-ahead spare
  * sectors (PP_ERR_UNSUPPORTED). Changing the tag empties the store: old
@@ -79,7 +81,8 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls);
 pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms,
                          uint32_t *seq, void *payload);
 
-/* First index whose time >= t (count when none). O(log n) slot reads. */
+/* First index whose time >= t (count when none). O(log n) slot reads
+ * (3 when times are evenly spaced, at most 3 more otherwise). */
 pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index);
 
 /* Time of the newest entry; PP_ERR_NOT_FOUND when empty. */

@@ -242,6 +242,56 @@ static pp_err_t probe_time(pp_logstore_t *ls, uint32_t j, uint32_t hi, uint32_t 
     return PP_OK;
 }
 
+/* Where t falls in [lo, n) when times run evenly from entry lo to the
+ * newest (a periodic logger): the index interpolation gives, taken only
+ * when entries g-1 and g are readable and bracket t, which makes g the
+ * exact answer (every earlier entry is older than t(g-1) < t); t at or
+ * before entry lo or after the newest is answered at once. At most three
+ * reads; *found false: search as usual. */
+static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *index, bool *found)
+{
+    const uint32_t n = pp_logstore_count(ls);
+    int64_t t_lo, t_a, t_b;
+    *found = false;
+    if (lo + 2u > n || n - lo > (1u << 24)) {
+        return PP_OK;
+    }
+    if (t > ls->last_time) { /* after the newest */
+        *index = n;
+        *found = true;
+        return PP_OK;
+    }
+    pp_err_t rc = pp_logstore_get(ls, lo, &t_lo, NULL, NULL);
+    if (rc == PP_ERR_CORRUPT) {
+        return PP_OK;
+    }
+    PP_TRY(rc);
+    if (t <= t_lo) { /* at or before entry lo */
+        *index = lo;
+        *found = true;
+        return PP_OK;
+    }
+    const uint64_t span = (uint64_t)(ls->last_time - t_lo), d = (uint64_t)(t - t_lo);
+    if (span >= (1ull << 39)) {
+        return PP_OK; /* keeps d * (n - 1 - lo) in 64 bits */
+    }
+    uint64_t g = lo + (d * (n - 1u - lo) + span - 1u) / span;
+    g = g <= lo ? lo + 1u : g;
+    rc = pp_logstore_get(ls, (uint32_t)g - 1u, &t_a, NULL, NULL);
+    if (rc == PP_OK) {
+        rc = pp_logstore_get(ls, (uint32_t)g, &t_b, NULL, NULL);
+    }
+    if (rc == PP_ERR_CORRUPT) {
+        return PP_OK;
+    }
+    PP_TRY(rc);
+    if (t_a < t && t <= t_b) {
+        *index = (uint32_t)g;
+        *found = true;
+    }
+    return PP_OK;
+}
+
 /* First index in [lo, hi) whose time >= t (hi when none). */
 static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t hi, uint32_t *index)
 {
@@ -262,7 +312,9 @@ static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t 
 pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
 {
     PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
-    return bisect_time(ls, t, 0, pp_logstore_count(ls), index);
+    bool found;
+    PP_TRY(guess_time(ls, t, 0, index, &found));
+    return found ? PP_OK : bisect_time(ls, t, 0, pp_logstore_count(ls), index);
 }
 
 /* As lower_bound for a t whose answer is at or after from, found by
@@ -270,6 +322,11 @@ pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
 static pp_err_t gallop_time(pp_logstore_t *ls, int64_t t, uint32_t from, uint32_t *index)
 {
     uint32_t n = pp_logstore_count(ls), lo = from, step = 1;
+    bool found;
+    PP_TRY(guess_time(ls, t, from, index, &found));
+    if (found) {
+        return PP_OK;
+    }
     while (lo < n) {
         uint32_t probe = from + step - 1u, j;
         int64_t tj = 0;

@@ -512,26 +512,28 @@ static void test_runs_read_ahead(void **state)
 /* Range reads against a linear scan (the obvious reference), on times with
  * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
  * directions, before and after a rotted slot. */
-static void test_range_vs_scan(void **state)
+/* Entries 21..80 at 1000 * (k / div) against a linear scan, every
+ * from/to on a grid, both directions, before and after entry 40 rots. */
+static void range_vs_scan(uint32_t div)
 {
-    (void)state;
     pp_logstore_t ls;
     assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 60, 2, TAG), PP_OK);
     for (uint32_t k = 1; k <= 80; k++) { /* keeps 21..80 */
         uint8_t p[2] = {(uint8_t)k, 0};
-        assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / 3), p), PP_OK);
+        assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / div), p), PP_OK);
     }
     pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
+    const int64_t t_min = 1000 * (int64_t)(21 / div), t_max = 1000 * (int64_t)(80 / div);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             fake.nvm[((40u - 1u) % 60u) * 18u + 12u] ^= 1; /* entry 40 rots */
         }
-        for (int64_t from = 5000; from <= 28000; from += 500) {
-            for (int64_t to = from - 1000; to <= 28000; to += 700) {
+        for (int64_t from = t_min - 2000; from <= t_max + 2000; from += 500) {
+            for (int64_t to = from - 1000; to <= t_max + 2000; to += 700) {
                 unsigned want = 0;
                 int64_t first = 0, last = 0;
                 for (uint32_t k = 21; k <= 80; k++) {
-                    int64_t t = 1000 * (int64_t)(k / 3);
+                    int64_t t = 1000 * (int64_t)(k / div);
                     if (t >= from && t <= to && !(pass == 1 && k == 40)) {
                         if (want == 0) {
                             first = k;
@@ -554,6 +556,20 @@ static void test_range_vs_scan(void **state)
             }
         }
     }
+}
+
+/* Times with repeats (three entries a second). */
+static void test_range_vs_scan(void **state)
+{
+    (void)state;
+    range_vs_scan(3);
+}
+
+/* Evenly spaced times: the interpolating guess answers most bounds. */
+static void test_range_vs_scan_even(void **state)
+{
+    (void)state;
+    range_vs_scan(1);
 }
 
 /* Time bisection on a 4096-entry store: reads ~ log2(n), not n. */
@@ -590,6 +606,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrapped_ring_skips_bad_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_vs_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_vs_scan_even, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_read_ahead, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
