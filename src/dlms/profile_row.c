@@ -275,7 +275,7 @@ static void step_rows(const rows_io_t *io, const pp_row_op_t *o, const pp_row_da
         for (uint32_t r = 0; r < io->m; r++, p += io->len, t += io->stride) {
             p[0] = PP_DT_OCTET_STRING;
             p[1] = PP_ROW_DT_OCTETS;
-            pp_row_dt_patch(p + 2, day->os, (uint32_t)(get_le64(t) - day->base));
+            pp_row_dt_patch(p + 2, day->os, (uint32_t)((uint64_t)get_le64(t) - (uint64_t)day->base));
         }
         return;
     case PP_LOG_U8:
@@ -313,7 +313,8 @@ static uint32_t in_day(const pp_log_run_t *run, uint32_t k, uint32_t m, const pp
         return k;
     }
     const uint8_t *t = run->time + (ptrdiff_t)k * run->stride;
-    for (; k < m && (uint64_t)(get_le64(t) - day->base) < PP_ROW_MS_DAY; k++, t += run->stride) {
+    for (; k < m && (uint64_t)get_le64(t) - (uint64_t)day->base < PP_ROW_MS_DAY;
+         k++, t += run->stride) {
     }
     return k;
 }

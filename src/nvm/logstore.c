@@ -271,7 +271,9 @@ static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *
         *found = true;
         return PP_OK;
     }
-    const uint64_t span = (uint64_t)(ls->last_time - t_lo), d = (uint64_t)(t - t_lo);
+    /* unsigned: times read back may be anything (a rotted slot can pass) */
+    const uint64_t span = (uint64_t)ls->last_time - (uint64_t)t_lo;
+    const uint64_t d = (uint64_t)t - (uint64_t)t_lo; /* t_lo < t <= last_time */
     if (span >= (1ull << 39)) {
         return PP_OK; /* keeps d * (n - 1 - lo) in 64 bits */
     }
