@@ -183,7 +183,7 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls)
 /* Entry seq want as read from its slot (its slot by construction): intact
  * when the slot holds that seq and its CRC matches, which is all the
  * general slot check adds up to for a seq of the readable range. */
-static pp_err_t check_entry(pp_logstore_t *ls, const uint8_t *buf, uint32_t want)
+static inline pp_err_t check_entry(pp_logstore_t *ls, const uint8_t *buf, uint32_t want)
 {
     const uint16_t body = (uint16_t)(ls->slot_len - 4u);
     if (pp_le_get32(buf) != want || pp_le_get32(buf + body) != slot_crc(ls, buf, body)) {
