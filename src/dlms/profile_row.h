@@ -2,8 +2,10 @@
  * logger cell type has one fixed-size encoding, so the rows of one read all
  * have the same length and tags. The layout is worked out from the first
  * row; each row is then written in one pass with one room check, instead
- * of cell by cell through the A-XDR writer and the piece buffer. Private to
- * src/dlms (class_profile.c), tested by test_dlms_classes. */
+ * of cell by cell through the A-XDR writer and the piece buffer. A plan
+ * does the same straight from stored payloads (the view's fields), a run
+ * of rows at a time. Private to src/dlms (class_profile.c), tested by
+ * test_profile_row and test_dlms_classes (both paths, same Data). */
 #ifndef PP_DLMS_PROFILE_ROW_H
 #define PP_DLMS_PROFILE_ROW_H
 
