@@ -19,7 +19,9 @@
  * skipped by readers.
  *
  * Times must not decrease (PP_ERR_RANGE), so a time-range read bisects too:
- * cost = O(log n) probes + one slot read per row returned.
+ * cost = O(log n) probes + one slot read per row returned. Evenly spaced
+ * times (a periodic logger) are found first by interpolation, checked by
+ * the two entries around the guess: 3 probes per end of the range.
  *
  * EEPROM geometry only (erase_size 0): flash would need erase-ahead spare
  * sectors (PP_ERR_UNSUPPORTED). Changing the tag empties the store: old
@@ -79,7 +81,8 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls);
 pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms,
                          uint32_t *seq, void *payload);
 
-/* First index whose time >= t (count when none). O(log n) slot reads. */
+/* First index whose time >= t (count when none). O(log n) slot reads
+ * (3 when times are evenly spaced, at most 3 more otherwise). */
 pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index);
 
 /* Time of the newest entry; PP_ERR_NOT_FOUND when empty. */
@@ -136,6 +139,15 @@ typedef struct pp_log_source {
                     pp_log_cell_t *cells);
 } pp_log_source_t;
 
+/* Where a stored entry keeps a column, for readers that encode straight
+ * from the payload: width octets (1, 2, 4 or 8), little-endian, at offset;
+ * width 0: no fixed place (the clock column is the entry's time). It says
+ * what decode does for that column. */
+typedef struct pp_log_field {
+    uint8_t offset;
+    uint8_t width;
+} pp_log_field_t;
+
 /* A readable logger: its store, columns and decoder, or (store NULL) a
  * source. Column 0 is the clock. */
 typedef struct pp_log_view {
@@ -144,6 +156,7 @@ typedef struct pp_log_view {
     const pp_log_column_t *columns;
     uint8_t ncolumns;
     pp_log_decode_fn decode;
+    const pp_log_field_t *fields;  /* per column, or NULL (decode only) */
     const pp_log_source_t *source; /* with store NULL */
     void *source_ctx;
 } pp_log_view_t;
@@ -168,6 +181,10 @@ typedef struct pp_log_select {
      * (range_descriptor selected_values). All zero = every column. */
     uint16_t from_value, to_value;
     uint32_t mask;
+    /* Store reads: rows the caller expects to take; the reader fetches up
+     * to that many consecutive slots in one NVM read (0 or 1: one slot per
+     * read). Every entry is still verified; slots read count in stats. */
+    uint16_t ahead;
 } pp_log_select_t;
 
 /* Emits the selected rows to fn in order. Returns the number of rows
@@ -175,5 +192,53 @@ typedef struct pp_log_select {
  * the logger's columns or from_entry > to_entry). An empty result is 0. */
 int pp_log_read(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_row_fn fn,
                 void *user);
+
+/* A stored entry as it lies in its slot (verified: seq and CRC). */
+typedef struct pp_log_entry {
+    uint32_t seq;
+    uint32_t entry;             /* 1-based entry number, oldest = 1 */
+    int64_t time;
+    const uint8_t *payload;     /* valid during the callback only */
+} pp_log_entry_t;
+
+/* Consecutive intact entries of a store read, in read order, as they lie
+ * in the slots read (valid during the callback only). */
+typedef struct pp_log_run {
+    uint32_t seq;             /* of the first entry */
+    uint32_t entry;           /* its 1-based entry number */
+    int32_t step;             /* seq and entry of each next one: +1, or -1 newest first */
+    uint32_t n;               /* entries, >= 1 */
+    const uint8_t *time;      /* the first entry's time (i64, little-endian) */
+    const uint8_t *payload;   /* and payload */
+    int32_t stride;           /* octets from one entry's time or payload to the next's */
+} pp_log_run_t;
+
+/* The k-th entry (0-based) of a run. */
+pp_log_entry_t pp_log_run_entry(const pp_log_run_t *run, uint32_t k);
+
+/* Return PP_OK to take the whole run and go on, k in 1..n to stop after
+ * its first k entries, or a negative pp_err_t to abort the read. */
+typedef int (*pp_log_run_fn)(void *user, const pp_log_run_t *run);
+
+/* pp_log_read for a store view, handing out the entries undecoded, in
+ * runs of consecutive intact ones (a corrupt one is skipped between runs;
+ * the caller selects columns itself, see pp_log_select_mask and view
+ * fields). Returns the entries taken. PP_ERR_ARG for a view without a store. */
+int pp_log_read_runs(const pp_log_view_t *view, const pp_log_select_t *sel, pp_log_run_fn fn,
+                     void *user);
+
+/* The 0-based columns sel selects (PP_ERR_RANGE outside the logger's). */
+pp_err_t pp_log_select_mask(const pp_log_view_t *view, const pp_log_select_t *sel, uint32_t *mask);
+
+/* Room for one decoded row. */
+typedef struct pp_log_row_buf {
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
+} pp_log_row_buf_t;
+
+/* An entry decoded into the row pp_log_read would give for columns mask
+ * (cells in buf). */
+pp_err_t pp_log_entry_row(const pp_log_view_t *view, const pp_log_entry_t *e, uint32_t mask,
+                          pp_log_row_buf_t *buf, pp_log_row_t *row);
 
 #endif

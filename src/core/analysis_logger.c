@@ -104,6 +104,7 @@ void pp_al_view(pp_al_t *al, pp_log_view_t *view)
     view->columns = al_columns;
     view->ncolumns = (uint8_t)(2u + al->cfg.channels);
     view->decode = al_decode;
+    view->fields = NULL;
     view->source = NULL;
     view->source_ctx = NULL;
 }

@@ -281,6 +281,7 @@ pp_err_t pp_events_view(pp_events_t *ev, pp_evlog_t log, pp_log_view_t *view)
     view->columns = columns[log];
     view->ncolumns = 4;
     view->decode = ev_decode;
+    view->fields = NULL;
     view->source = NULL;
     view->source_ctx = NULL;
     return PP_OK;

@@ -117,6 +117,10 @@ static const pp_log_column_t lp_columns[2 + PP_LP_MAX_CHANNELS] = {
     {"clock", PP_LOG_TIME},    {"status", PP_LOG_U8},     {"A+ (Wh)", PP_LOG_U32},
     {"A- (Wh)", PP_LOG_U32},   {"R+ (varh)", PP_LOG_U32}, {"R- (varh)", PP_LOG_U32}};
 
+/* Where lp_decode takes each column from (channel i at 1 + 4 i). */
+static const pp_log_field_t lp_fields[2 + PP_LP_MAX_CHANNELS] = {
+    {0, 0}, {0, 1}, {1, 4}, {5, 4}, {9, 4}, {13, 4}};
+
 unsigned pp_lp_depth_days(unsigned channels, unsigned period_min)
 {
     return (pp_profile_depth_minutes(PP_LP_BUDGET, channels, period_min) + 720u) / 1440u;
@@ -183,6 +187,7 @@ void pp_lp_view(pp_lp_t *lp, pp_log_view_t *view)
     view->columns = lp_columns;
     view->ncolumns = (uint8_t)(2u + lp->channels);
     view->decode = lp_decode;
+    view->fields = lp_fields;
     view->source = NULL;
     view->source_ctx = NULL;
 }

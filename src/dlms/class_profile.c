@@ -44,18 +44,19 @@ typedef struct rows {
     /* The date of the last stamp: rows of one day share it (logger rows come
      * every few minutes), so only the time of day is worked out again. */
     bool have_day;
-    bool day_valid;          /* day_dt passes the date-time checks */
     int64_t day_start;       /* its 00:00 in local standard time, ms since 1970 */
     pp_axdr_datetime_t day_dt;
-    uint8_t day_os[PP_ROW_DT_OCTETS]; /* day_dt packed */
+    pp_row_day_t day;        /* day_dt packed, valid when it passes the checks */
     /* Rows of one read share one layout (profile_row.h). */
     uint8_t layout_state;    /* LAYOUT_* */
     pp_row_layout_t layout;
+    bool counting;           /* the one-pass read counts the rows too */
+    uint32_t mask;           /* the columns of a read from stored entries */
 } rows_t;
 
 enum { LAYOUT_UNKNOWN = 0, LAYOUT_READY, LAYOUT_NONE };
 
-#define MS_DAY 86400000LL
+#define MS_DAY PP_ROW_MS_DAY
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -72,8 +73,9 @@ static uint32_t time_of_day(rows_t *r, int64_t stamp)
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
         r->day_start = floor_div(local, MS_DAY) * MS_DAY;
         r->have_day = true;
-        r->day_valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
-        pp_axdr_datetime_pack(&r->day_dt, r->day_os);
+        r->day.valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
+        pp_axdr_datetime_pack(&r->day_dt, r->day.os);
+        r->day.base = r->day_start - (local - stamp);
     }
     return (uint32_t)(local - r->day_start);
 }
@@ -90,14 +92,18 @@ static void stamp_dt(rows_t *r, int64_t stamp, pp_axdr_datetime_t *dt)
     dt->hundredths = (uint8_t)(ms % 1000u / 10u);
 }
 
+static void count_entry(cont_t *k, uint32_t entry)
+{
+    if (k->count == 0) {
+        k->first = entry;
+    }
+    k->last = entry;
+    k->count++;
+}
+
 static int count_row(void *user, const pp_log_row_t *row)
 {
-    cont_t *k = user;
-    if (k->count == 0) {
-        k->first = row->entry;
-    }
-    k->last = row->entry;
-    k->count++;
+    count_entry(user, row->entry);
     return PP_OK;
 }
 
@@ -130,14 +136,10 @@ static bool stamp_octets(void *user, int64_t stamp, uint8_t out[PP_ROW_DT_OCTETS
 {
     rows_t *r = user;
     const uint32_t ms = time_of_day(r, stamp);
-    if (!r->day_valid) {
+    if (!r->day.valid) {
         return false;
     }
-    memcpy(out, r->day_os, PP_ROW_DT_OCTETS);
-    out[5] = (uint8_t)(ms / 3600000u); /* hour, minute, second, hundredths as in stamp_dt */
-    out[6] = (uint8_t)(ms / 60000u % 60u);
-    out[7] = (uint8_t)(ms / 1000u % 60u);
-    out[8] = (uint8_t)(ms % 1000u / 10u);
+    pp_row_dt_patch(out, r->day.os, ms);
     return true;
 }
 
@@ -160,14 +162,21 @@ static bool put_row_direct(rows_t *r, const pp_log_row_t *row)
     return true;
 }
 
+/* The next block starts in this row or later. */
+static void note_resume(rows_t *r, uint32_t entry)
+{
+    const pp_cosem_sink_t *sink = r->e->k;
+    if (sink->pos <= sink->skip + sink->cap) {
+        r->k->resume_entry = entry;
+        r->k->resume_pos = sink->pos;
+    }
+}
+
 static int encode_row(void *user, const pp_log_row_t *row)
 {
     rows_t *r = user;
     pp_cosem_sink_t *sink = r->e->k;
-    if (sink->pos <= sink->skip + sink->cap) {
-        r->k->resume_entry = row->entry; /* the next block starts in this row or later */
-        r->k->resume_pos = sink->pos;
-    }
+    note_resume(r, row->entry);
     if (put_row_direct(r, row)) {
         return PP_OK;
     }
@@ -183,6 +192,82 @@ static int encode_row(void *user, const pp_log_row_t *row)
         return rc == PP_ERR_NOSPACE && sink->overflow ? 1 : rc; /* window full: stop */
     }
     return PP_OK;
+}
+
+/* Rows from..from+m-1 of run, just written through the plan into the
+ * window: counted, the last one noted as where a next block may start
+ * (all lie inside the window), the sink moved on. */
+static void took_rows(rows_t *r, const pp_log_run_t *run, uint32_t from, uint32_t m)
+{
+    pp_cosem_sink_t *sink = r->e->k;
+    const uint32_t len = r->layout.len;
+    const uint32_t last = run->entry + (uint32_t)((int32_t)(from + m - 1u) * run->step);
+    if (r->counting) {
+        if (r->k->count == 0) {
+            r->k->first = run->entry + (uint32_t)((int32_t)from * run->step);
+        }
+        r->k->last = last;
+        r->k->count += m;
+    }
+    r->k->resume_entry = last;
+    r->k->resume_pos = sink->pos + (m - 1u) * len;
+    sink->stored += (size_t)m * len;
+    sink->pos += m * len;
+}
+
+/* A run of stored entries: as many rows as fit the window through the
+ * plan in one go; a row that does not (it straddles the window's end, or
+ * its date-time does not convert) decoded and encoded the general way. */
+static int encode_run(void *user, const pp_log_run_t *run)
+{
+    rows_t *r = user;
+    pp_cosem_sink_t *sink = r->e->k;
+    uint32_t done = 0;
+    while (done < run->n) {
+        if (r->e->wr.pos == 0 && sink->pos >= sink->skip) {
+            const size_t fit = (sink->cap - sink->stored) / r->layout.len;
+            const uint32_t want = fit < run->n - done ? (uint32_t)fit : run->n - done;
+            const uint32_t m = pp_row_plan_rows(&r->layout, run, done, want, &r->day, stamp_octets, r,
+                                                sink->out + sink->stored);
+            if (m > 0) {
+                took_rows(r, run, done, m);
+                done += m;
+                continue;
+            }
+        }
+        const pp_log_entry_t en = pp_log_run_entry(run, done++);
+        pp_log_row_buf_t buf;
+        pp_log_row_t row;
+        if (r->counting) {
+            count_entry(r->k, en.entry);
+        }
+        PP_TRY(pp_log_entry_row(&r->p->view, &en, r->mask, &buf, &row));
+        const int rc = encode_row(r, &row);
+        if (rc != PP_OK) {
+            return rc < 0 ? rc : (int)done;
+        }
+    }
+    return PP_OK;
+}
+
+/* The rows of sel to r: straight from the stored entries when the view
+ * says where its columns lie, else decoded, through fn. */
+static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
+{
+    const pp_log_view_t *v = &r->p->view;
+    if (pp_log_select_mask(v, sel, &r->mask) == PP_OK &&
+        pp_row_plan_init(&r->layout, v, r->mask, r->p->divide_pow10)) {
+        /* as many slots per NVM read as rows the window touches: those
+         * whole inside, one that overflows it, and at the start of a
+         * later block the row it resumes in (maybe sent whole before) */
+        const pp_cosem_sink_t *sink = r->e->k;
+        const size_t fit = (sink->cap - sink->stored) / r->layout.len + 2u;
+        pp_log_select_t s = *sel;
+        s.ahead = fit < UINT16_MAX ? (uint16_t)fit : UINT16_MAX;
+        r->layout_state = LAYOUT_READY;
+        return pp_log_read_runs(v, &s, encode_run, r);
+    }
+    return pp_log_read(v, sel, fn, r);
 }
 
 /* Selective access -> a logger selection. */
@@ -274,8 +359,8 @@ static bool single_pass(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
     const uint32_t p0 = sink->pos;
     sink->stored += ARRAY_HEADER_MAX;
     sink->pos += ARRAY_HEADER_MAX;
-    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
-    int n = pp_log_read(&p->view, sel, count_and_encode_row, &r);
+    rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k, .counting = true};
+    int n = read_rows(&r, sel, count_and_encode_row);
     uint8_t head[ARRAY_HEADER_MAX];
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, head, sizeof head);
@@ -307,6 +392,7 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
         if (single_pass(c, p, clk, e, &sel)) {
             return PP_OK;
         }
+        sel.ahead = UINT16_MAX; /* counting takes every row */
         int n = pp_log_read(&p->view, &sel, count_row, k);
         if (n < 0) {
             *dar = n == PP_ERR_RANGE ? PP_DAR_SCOPE_OF_ACCESS_VIOLATED : PP_DAR_HARDWARE_FAULT;
@@ -336,7 +422,7 @@ static pp_err_t get_buffer(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                            .to_entry = k->last, .from_value = k->from_value,
                            .to_value = k->to_value, .mask = k->mask};
     rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k};
-    int n = pp_log_read(&p->view, &sel, encode_row, &r);
+    int n = read_rows(&r, &sel, encode_row);
     if (r.error != PP_OK) {
         return r.error;
     }

@@ -1,6 +1,8 @@
 /* Profile rows from a fixed layout: see profile_row.h. */
 #include "profile_row.h"
 
+#include <string.h>
+
 #include "polyphase/dlms_const.h"
 
 /* Octets after the tag of a cell type (0: no fixed encoding). */
@@ -14,6 +16,12 @@ static unsigned value_size(uint8_t type)
     case PP_LOG_I64: return 8u;
     default: return 0u;
     }
+}
+
+/* The pow10 of a U32 cell of column c. */
+static int8_t unit_of(uint8_t type, uint8_t c, const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    return type == PP_LOG_U32 && c < PP_LOG_MAX_COLUMNS ? divide_pow10[c] : 0;
 }
 
 bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
@@ -32,9 +40,7 @@ bool pp_row_layout_init(pp_row_layout_t *l, const pp_log_row_t *row,
         }
         l->type[i] = c->type;
         l->column[i] = c->column;
-        l->pow10[i] = c->type == PP_LOG_U32 && c->column < PP_LOG_MAX_COLUMNS
-                          ? divide_pow10[c->column]
-                          : 0;
+        l->pow10[i] = unit_of(c->type, c->column, divide_pow10);
         l->len = (uint16_t)(l->len + 1u + n);
     }
     return true;
@@ -47,12 +53,19 @@ static uint8_t *put_be16(uint8_t *p, uint16_t v)
     return p + 2;
 }
 
+/* One swapped 32-bit store on a little-endian CPU: byte by byte, gcc
+ * stores a quotient as four shifted bytes of the 64-bit product. */
 static uint8_t *put_be32(uint8_t *p, uint32_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = v >> 24 | (v >> 8 & 0xFF00u) | (v << 8 & 0xFF0000u) | v << 24;
+    memcpy(p, &v, 4);
+#else
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+#endif
     return p + 4;
 }
 
@@ -133,4 +146,207 @@ bool pp_row_layout_put(const pp_row_layout_t *l, const pp_log_row_t *row, pp_row
         }
     }
     return true;
+}
+
+/* Cell c into the plan's steps (dst: its tag's place in the row), merged
+ * into the last one when it continues that run of U32 values. */
+static void plan_add(pp_row_layout_t *l, uint8_t type, uint8_t src, int8_t pow10, uint16_t dst)
+{
+    pp_row_op_t *last = l->nops ? &l->op[l->nops - 1u] : NULL;
+    if (last && type == PP_LOG_U32 && last->type == PP_LOG_U32 && last->pow10 == pow10 &&
+        last->src + 4u * last->count == src) {
+        last->count++;
+        return;
+    }
+    l->op[l->nops++] = (pp_row_op_t){type, 1, src, pow10, dst};
+}
+
+/* Stored width of a cell type (TIME: the entry's own time). */
+static unsigned stored_width(uint8_t type)
+{
+    return type == PP_LOG_TIME ? 0u : value_size(type);
+}
+
+bool pp_row_plan_init(pp_row_layout_t *l, const pp_log_view_t *v, uint32_t mask,
+                      const int8_t divide_pow10[PP_LOG_MAX_COLUMNS])
+{
+    if (v->fields == NULL || v->store == NULL || v->ncolumns > PP_LOG_MAX_COLUMNS) {
+        return false;
+    }
+    l->ncells = 0;
+    l->nops = 0;
+    l->len = 2; /* structure, count < 128 */
+    for (uint8_t c = 0; c < v->ncolumns; c++) {
+        if (!(mask & (1u << c))) {
+            continue;
+        }
+        const uint8_t type = v->columns[c].type;
+        const pp_log_field_t f = v->fields[c];
+        const unsigned n = value_size(type);
+        if (n == 0 || f.width != stored_width(type) || (type == PP_LOG_TIME && c != 0) ||
+            f.offset + f.width > v->store->payload_len) {
+            return false;
+        }
+        l->type[l->ncells] = type;
+        l->column[l->ncells] = c;
+        l->pow10[l->ncells] = unit_of(type, c, divide_pow10);
+        plan_add(l, type, f.offset, l->pow10[l->ncells], l->len);
+        l->ncells++;
+        l->len = (uint16_t)(l->len + 1u + n);
+    }
+    return l->ncells > 0;
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline int64_t get_le64(const uint8_t *p)
+{
+    return (int64_t)((uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32);
+}
+
+void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_OCTETS], uint32_t ms)
+{
+    memcpy(out, os, PP_ROW_DT_OCTETS);
+    const uint32_t h = ms / 3600000u, in_h = ms - h * 3600000u;
+    const uint32_t m = in_h / 60000u, in_m = in_h - m * 60000u;
+    const uint32_t sec = in_m / 1000u;
+    out[5] = (uint8_t)h;
+    out[6] = (uint8_t)m;
+    out[7] = (uint8_t)sec;
+    out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
+}
+
+/* Where rows of a run go and come from: the plan is written one step at
+ * a time over all rows (one dispatch per step and block, not per cell). */
+typedef struct rows_io {
+    uint8_t *out;            /* the first row */
+    unsigned len;            /* octets per row */
+    const uint8_t *time;     /* the first entry's time */
+    const uint8_t *payload;  /* and payload */
+    ptrdiff_t stride;
+    uint32_t m;              /* rows */
+} rows_io_t;
+
+/* A run of k U32 cells in each row, divided by d (inlined for each
+ * constant d, so the division is a multiplication). */
+static inline void u32_rows(const rows_io_t *io, const pp_row_op_t *o, uint32_t d)
+{
+    uint8_t *row = io->out + o->dst;
+    const uint8_t *src = io->payload + o->src;
+    const unsigned k = o->count;
+    for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
+        uint8_t *p = row;
+        for (unsigned j = 0; j < k; j++, p += 5) {
+            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            put_be32(p + 1, get_le32(src + 4u * j) / d);
+        }
+    }
+}
+
+static void u32_rows_unit(const rows_io_t *io, const pp_row_op_t *o)
+{
+    switch (o->pow10) {
+    case 0: u32_rows(io, o, 1u); return;
+    case 1: u32_rows(io, o, 10u); return;
+    case 2: u32_rows(io, o, 100u); return;
+    case 3: u32_rows(io, o, 1000u); return;
+    default: break;
+    }
+    uint8_t *row = io->out + o->dst;
+    const uint8_t *src = io->payload + o->src;
+    for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
+        for (unsigned j = 0; j < o->count; j++) {
+            row[5u * j] = PP_DT_DOUBLE_LONG_UNSIGNED;
+            put_be32(row + 5u * j + 1u, in_unit(get_le32(src + 4u * j), o->pow10));
+        }
+    }
+}
+
+static void step_rows(const rows_io_t *io, const pp_row_op_t *o, const pp_row_day_t *day)
+{
+    uint8_t *p = io->out + o->dst;
+    const uint8_t *s = io->payload + o->src;
+    const uint8_t *t = io->time;
+    switch (o->type) {
+    case PP_LOG_TIME:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, t += io->stride) {
+            p[0] = PP_DT_OCTET_STRING;
+            p[1] = PP_ROW_DT_OCTETS;
+            pp_row_dt_patch(p + 2, day->os, (uint32_t)((uint64_t)get_le64(t) - (uint64_t)day->base));
+        }
+        return;
+    case PP_LOG_U8:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_UNSIGNED;
+            p[1] = s[0];
+        }
+        return;
+    case PP_LOG_U16:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_LONG_UNSIGNED;
+            put_be16(p + 1, (uint16_t)(s[0] | s[1] << 8));
+        }
+        return;
+    case PP_LOG_U32: u32_rows_unit(io, o); return;
+    case PP_LOG_I32:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_DOUBLE_LONG;
+            put_be32(p + 1, get_le32(s));
+        }
+        return;
+    default:
+        for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
+            p[0] = PP_DT_LONG64;
+            put_be32(put_be32(p + 1, get_le32(s + 4)), get_le32(s));
+        }
+        return;
+    }
+}
+
+/* Rows from k on (below m) whose stamps lie in day. */
+static uint32_t in_day(const pp_log_run_t *run, uint32_t k, uint32_t m, const pp_row_day_t *day)
+{
+    if (!day->valid) {
+        return k;
+    }
+    const uint8_t *t = run->time + (ptrdiff_t)k * run->stride;
+    for (; k < m && (uint64_t)get_le64(t) - (uint64_t)day->base < PP_ROW_MS_DAY;
+         k++, t += run->stride) {
+    }
+    return k;
+}
+
+uint32_t pp_row_plan_rows(const pp_row_layout_t *l, const pp_log_run_t *run, uint32_t from,
+                          uint32_t m, pp_row_day_t *day, pp_row_dt_fn dt, void *user, uint8_t *out)
+{
+    const bool timed = l->nops > 0 && l->op[0].type == PP_LOG_TIME; /* the clock is column 0 */
+    uint32_t done = 0;
+    m = from + m > run->n ? run->n - from : m;
+    while (done < m) {
+        uint32_t k = timed ? in_day(run, from + done, from + m, day) - from : m;
+        if (k == done) { /* another day: dt moves day on, or the row goes the general way */
+            uint8_t os[PP_ROW_DT_OCTETS];
+            const int64_t t = get_le64(run->time + (ptrdiff_t)(from + done) * run->stride);
+            if (!dt(user, t, os) || (k = in_day(run, from + done, from + m, day) - from) == done) {
+                break;
+            }
+        }
+        const ptrdiff_t at = (ptrdiff_t)(from + done) * run->stride;
+        const rows_io_t io = {out + (size_t)done * l->len, l->len, run->time + at,
+                              run->payload + at, run->stride, k - done};
+        const unsigned len = l->len;
+        const uint8_t ncells = l->ncells; /* locals: stores through out may alias l */
+        for (uint8_t *row = io.out, *end = io.out + (size_t)io.m * len; row < end; row += len) {
+            row[0] = PP_DT_STRUCTURE;
+            row[1] = ncells;
+        }
+        for (unsigned i = 0; i < l->nops; i++) {
+            step_rows(&io, &l->op[i], day);
+        }
+        done = k;
+    }
+    return done;
 }

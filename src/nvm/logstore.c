@@ -180,20 +180,31 @@ uint32_t pp_logstore_count(const pp_logstore_t *ls)
     return ls == NULL ? 0 : ls->next_seq - ls->oldest_seq;
 }
 
-/* Entry seq want from slot i (its slot by construction) into buf: intact
+/* Entry seq want as read from its slot (its slot by construction): intact
  * when the slot holds that seq and its CRC matches, which is all the
  * general slot check adds up to for a seq of the readable range. */
-static pp_err_t read_entry(pp_logstore_t *ls, uint32_t i, uint32_t want, uint8_t *buf)
+static inline pp_err_t check_entry(pp_logstore_t *ls, const uint8_t *buf, uint32_t want)
 {
     const uint16_t body = (uint16_t)(ls->slot_len - 4u);
-    ls->stats.slot_reads++;
-    ls->stats.nvm_reads++;
-    PP_TRY(ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, ls->slot_len));
     if (pp_le_get32(buf) != want || pp_le_get32(buf + body) != slot_crc(ls, buf, body)) {
         ls->stats.bad_slots++;
         return PP_ERR_CORRUPT;
     }
     return PP_OK;
+}
+
+/* n consecutive slots from slot i into buf, one NVM read. */
+static pp_err_t read_slots(pp_logstore_t *ls, uint32_t i, uint32_t n, uint8_t *buf)
+{
+    ls->stats.slot_reads += n;
+    ls->stats.nvm_reads++;
+    return ls->port->nvm_read(ls->port->ctx, ls->base + i * ls->slot_len, buf, n * ls->slot_len);
+}
+
+static pp_err_t read_entry(pp_logstore_t *ls, uint32_t i, uint32_t want, uint8_t *buf)
+{
+    PP_TRY(read_slots(ls, i, 1, buf));
+    return check_entry(ls, buf, want);
 }
 
 pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, uint32_t *seq,
@@ -231,6 +242,58 @@ static pp_err_t probe_time(pp_logstore_t *ls, uint32_t j, uint32_t hi, uint32_t 
     return PP_OK;
 }
 
+/* Where t falls in [lo, n) when times run evenly from entry lo to the
+ * newest (a periodic logger): the index interpolation gives, taken only
+ * when entries g-1 and g are readable and bracket t, which makes g the
+ * exact answer (every earlier entry is older than t(g-1) < t); t at or
+ * before entry lo or after the newest is answered at once. At most three
+ * reads; *found false: search as usual. */
+static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *index, bool *found)
+{
+    const uint32_t n = pp_logstore_count(ls);
+    int64_t t_lo, t_a, t_b;
+    *found = false;
+    if (lo + 2u > n || n - lo > (1u << 24)) {
+        return PP_OK;
+    }
+    if (t > ls->last_time) { /* after the newest */
+        *index = n;
+        *found = true;
+        return PP_OK;
+    }
+    pp_err_t rc = pp_logstore_get(ls, lo, &t_lo, NULL, NULL);
+    if (rc == PP_ERR_CORRUPT) {
+        return PP_OK;
+    }
+    PP_TRY(rc);
+    if (t <= t_lo) { /* at or before entry lo */
+        *index = lo;
+        *found = true;
+        return PP_OK;
+    }
+    /* unsigned: times read back may be anything (a rotted slot can pass) */
+    const uint64_t span = (uint64_t)ls->last_time - (uint64_t)t_lo;
+    const uint64_t d = (uint64_t)t - (uint64_t)t_lo; /* t_lo < t <= last_time */
+    if (span >= (1ull << 39)) {
+        return PP_OK; /* keeps d * (n - 1 - lo) in 64 bits */
+    }
+    uint64_t g = lo + (d * (n - 1u - lo) + span - 1u) / span;
+    g = g <= lo ? lo + 1u : g;
+    rc = pp_logstore_get(ls, (uint32_t)g - 1u, &t_a, NULL, NULL);
+    if (rc == PP_OK) {
+        rc = pp_logstore_get(ls, (uint32_t)g, &t_b, NULL, NULL);
+    }
+    if (rc == PP_ERR_CORRUPT) {
+        return PP_OK;
+    }
+    PP_TRY(rc);
+    if (t_a < t && t <= t_b) {
+        *index = (uint32_t)g;
+        *found = true;
+    }
+    return PP_OK;
+}
+
 /* First index in [lo, hi) whose time >= t (hi when none). */
 static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t hi, uint32_t *index)
 {
@@ -251,7 +314,9 @@ static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t 
 pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
 {
     PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
-    return bisect_time(ls, t, 0, pp_logstore_count(ls), index);
+    bool found;
+    PP_TRY(guess_time(ls, t, 0, index, &found));
+    return found ? PP_OK : bisect_time(ls, t, 0, pp_logstore_count(ls), index);
 }
 
 /* As lower_bound for a t whose answer is at or after from, found by
@@ -259,6 +324,11 @@ pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
 static pp_err_t gallop_time(pp_logstore_t *ls, int64_t t, uint32_t from, uint32_t *index)
 {
     uint32_t n = pp_logstore_count(ls), lo = from, step = 1;
+    bool found;
+    PP_TRY(guess_time(ls, t, from, index, &found));
+    if (found) {
+        return PP_OK;
+    }
     while (lo < n) {
         uint32_t probe = from + step - 1u, j;
         int64_t tj = 0;
@@ -402,52 +472,82 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
     return PP_OK;
 }
 
-/* Hands one row to fn: 0 skipped (corrupt), 1 emitted, 2 fn asked to stop. */
-static int emit_cells(const pp_log_view_t *v, uint32_t seq, uint32_t index, uint32_t mask,
-                      pp_log_cell_t *all, pp_log_row_fn fn, void *user)
+/* The cells of the columns in mask, in column order. */
+static const pp_log_cell_t *select_cells(const pp_log_view_t *v, uint32_t mask,
+                                         pp_log_cell_t *all, pp_log_cell_t *sel, uint8_t *n)
 {
-    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
-    const pp_log_cell_t *cells = all;
     uint8_t k = 0;
     if (mask == (1u << v->ncolumns) - 1u) { /* every column: the cells as decoded */
         for (; k < v->ncolumns; k++) {
             all[k].column = k;
         }
-    } else {
-        for (uint8_t c = 0; c < v->ncolumns; c++) {
-            if (mask & (1u << c)) {
-                sel[k] = all[c];
-                sel[k].column = c;
-                k++;
-            }
-        }
-        cells = sel;
+        *n = k;
+        return all;
     }
-    pp_log_row_t row = {seq, index + 1u, k, cells};
-    int rc = fn(user, &row);
+    for (uint8_t c = 0; c < v->ncolumns; c++) {
+        if (mask & (1u << c)) {
+            sel[k] = all[c];
+            sel[k].column = c;
+            k++;
+        }
+    }
+    *n = k;
+    return sel;
+}
+
+/* fn's answer as emit_* give it: 1 emitted, 2 fn asked to stop. */
+static int emitted(int rc)
+{
     return rc < 0 ? rc : (rc > 0 ? 2 : 1);
 }
 
-/* A store row: entry index held in slot (the caller steps the slot along
- * with the index, so no division per row). */
-static int emit_stored(const pp_log_view_t *v, uint32_t slot, uint32_t index, uint32_t mask,
-                       pp_log_row_fn fn, void *user)
+/* Hands one row to fn: 0 skipped (corrupt), 1 emitted, 2 fn asked to stop. */
+static int emit_cells(const pp_log_view_t *v, uint32_t seq, uint32_t index, uint32_t mask,
+                      pp_log_cell_t *all, pp_log_row_fn fn, void *user)
 {
-    uint8_t buf[SLOT_MAX];
-    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
-    const uint32_t seq = v->store->oldest_seq + index;
-    int rc = read_entry(v->store, slot, seq, buf);
-    if (rc == PP_ERR_CORRUPT) {
-        return 0; /* skipped */
-    }
-    PP_TRY(rc);
-    PP_TRY(v->decode(v->logger, (int64_t)pp_le_get64(buf + 4), buf + 12, all));
-    return emit_cells(v, seq, index, mask, all, fn, user);
+    pp_log_cell_t sel[PP_LOG_MAX_COLUMNS];
+    pp_log_row_t row = {seq, index + 1u, 0, NULL};
+    row.cell = select_cells(v, mask, all, sel, &row.ncells);
+    return emitted(fn(user, &row));
 }
 
-static int emit_source(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp_log_row_fn fn,
-                       void *user)
+pp_err_t pp_log_entry_row(const pp_log_view_t *v, const pp_log_entry_t *e, uint32_t mask,
+                          pp_log_row_buf_t *buf, pp_log_row_t *row)
 {
+    PP_VERIFY(v != NULL && v->decode != NULL && e != NULL && buf != NULL && row != NULL, PP_ERR_ARG);
+    PP_TRY(v->decode(v->logger, e->time, e->payload, buf->all));
+    *row = (pp_log_row_t){e->seq, e->entry, 0, NULL};
+    row->cell = select_cells(v, mask, buf->all, buf->sel, &row->ncells);
+    return PP_OK;
+}
+
+/* What a read hands its rows to: decoded rows or raw entries. */
+typedef struct reader {
+    const pp_log_view_t *v;
+    uint32_t mask;
+    pp_log_row_fn row_fn;
+    pp_log_run_fn run_fn;
+    void *user;
+} reader_t;
+
+/* A store row from its slot as read (buf): 0 skipped (corrupt), 1
+ * emitted, 2 fn asked to stop. */
+static int emit_stored(const reader_t *rd, const uint8_t *buf, uint32_t index)
+{
+    const pp_log_view_t *v = rd->v;
+    const uint32_t seq = v->store->oldest_seq + index;
+    if (check_entry(v->store, buf, seq) == PP_ERR_CORRUPT) {
+        return 0; /* skipped */
+    }
+    const int64_t time = (int64_t)pp_le_get64(buf + 4);
+    pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
+    PP_TRY(v->decode(v->logger, time, buf + 12, all));
+    return emit_cells(v, seq, index, rd->mask, all, rd->row_fn, rd->user);
+}
+
+static int emit_source(const reader_t *rd, uint32_t index)
+{
+    const pp_log_view_t *v = rd->v;
     pp_log_cell_t all[PP_LOG_MAX_COLUMNS];
     int64_t t;
     uint32_t seq;
@@ -456,7 +556,144 @@ static int emit_source(const pp_log_view_t *v, uint32_t index, uint32_t mask, pp
         return 0; /* skipped */
     }
     PP_TRY(rc);
-    return emit_cells(v, seq, index, mask, all, fn, user);
+    return emit_cells(v, seq, index, rd->mask, all, rd->row_fn, rd->user);
+}
+
+pp_err_t pp_log_select_mask(const pp_log_view_t *v, const pp_log_select_t *sel, uint32_t *mask)
+{
+    PP_VERIFY(v != NULL && sel != NULL && mask != NULL, PP_ERR_ARG);
+    PP_VERIFY(v->ncolumns > 0 && v->ncolumns <= PP_LOG_MAX_COLUMNS, PP_ERR_ARG);
+    return column_mask(v, sel, mask);
+}
+
+static pp_err_t select_span(const pp_log_view_t *v, const pp_log_select_t *sel, span_t *sp)
+{
+    if (sel->by == PP_LOG_BY_ENTRY) {
+        return entry_span(v, sel, sp);
+    }
+    if (sel->by == PP_LOG_BY_RANGE) {
+        return range_span(v, sel, sp);
+    }
+    PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
+    sp->first = 0;
+    sp->last = pp_log_view_count(v) - 1u; /* wraps to empty when 0 */
+    if (pp_log_view_count(v) == 0) {
+        sp->first = 1;
+        sp->last = 0;
+    }
+    return PP_OK;
+}
+
+pp_log_entry_t pp_log_run_entry(const pp_log_run_t *run, uint32_t k)
+{
+    const int32_t d = (int32_t)k * run->step;
+    const ptrdiff_t off = (ptrdiff_t)k * run->stride;
+    return (pp_log_entry_t){run->seq + (uint32_t)d, run->entry + (uint32_t)d,
+                            (int64_t)pp_le_get64(run->time + off), run->payload + off};
+}
+
+/* The n slots of blk (index: the first in read order) to run_fn as runs
+ * of intact entries: 0 go on, 2 fn asked to stop; rows counts those taken. */
+static int emit_runs(const reader_t *rd, const uint8_t *blk, uint32_t n, bool newest_first,
+                     uint32_t index, int *rows)
+{
+    pp_logstore_t *ls = rd->v->store;
+    const int32_t stride = newest_first ? -(int32_t)ls->slot_len : (int32_t)ls->slot_len;
+    const int32_t step = newest_first ? -1 : 1;
+    const uint8_t *first = newest_first ? blk + (n - 1u) * ls->slot_len : blk;
+    uint32_t j = 0;
+    while (j < n) {
+        const uint32_t start = j;
+        const uint32_t seq0 = ls->oldest_seq + index + (uint32_t)((int32_t)j * step);
+        while (j < n && check_entry(ls, first + (ptrdiff_t)j * stride,
+                                    seq0 + (uint32_t)((int32_t)(j - start) * step)) == PP_OK) {
+            j++;
+        }
+        if (j > start) {
+            const uint8_t *at = first + (ptrdiff_t)start * stride;
+            const pp_log_run_t run = {seq0, seq0 - ls->oldest_seq + 1u, step, j - start,
+                                      at + 4, at + 12, stride};
+            const int rc = rd->run_fn(rd->user, &run);
+            PP_TRY(rc);
+            *rows += rc > 0 ? rc : (int)run.n;
+            if (rc > 0) {
+                return 2;
+            }
+        }
+        j++; /* past the corrupt one (or the end) */
+    }
+    return 0;
+}
+
+/* Octets of slots one read-ahead fetches (stack): 15 load-profile slots,
+ * 4 of the largest. */
+#define AHEAD_OCTETS 512u
+
+/* Slots of a store span, in blocks of up to ahead consecutive slots (not
+ * across the ring's end); the span's rows in order. */
+static int read_store_span(reader_t *rd, const span_t *sp, bool newest_first, uint32_t ahead)
+{
+    pp_logstore_t *ls = rd->v->store;
+    uint8_t blk[AHEAD_OCTETS];
+    const uint32_t per = AHEAD_OCTETS / ls->slot_len;
+    uint32_t left = sp->last - sp->first + 1u;
+    uint32_t index = newest_first ? sp->last : sp->first;
+    uint32_t slot = (ls->oldest_seq + index - 1u) % ls->capacity;
+    int rows = 0;
+    while (left > 0) {
+        uint32_t n = ahead < 1u ? 1u : (ahead < per ? ahead : per);
+        n = n < left ? n : left;
+        const uint32_t room = newest_first ? slot + 1u : ls->capacity - slot;
+        n = n < room ? n : room;
+        const uint32_t lo = newest_first ? slot + 1u - n : slot;
+        PP_TRY(read_slots(ls, lo, n, blk));
+        if (rd->run_fn) {
+            const int rc = emit_runs(rd, blk, n, newest_first, index, &rows);
+            PP_TRY(rc);
+            if (rc == 2) {
+                return rows;
+            }
+            index = newest_first ? index - n : index + n;
+        }
+        for (uint32_t j = 0; !rd->run_fn && j < n; j++) {
+            const uint32_t at = newest_first ? n - 1u - j : j;
+            int rc = emit_stored(rd, blk + at * ls->slot_len, index);
+            PP_TRY(rc);
+            rows += rc > 0 ? 1 : 0;
+            if (rc == 2) {
+                return rows;
+            }
+            index = newest_first ? index - 1u : index + 1u;
+        }
+        left -= n;
+        slot = newest_first ? (lo == 0 ? ls->capacity - 1u : lo - 1u)
+                            : (lo + n == ls->capacity ? 0 : lo + n);
+    }
+    return rows;
+}
+
+static int read_span(reader_t *rd, const pp_log_select_t *sel)
+{
+    const pp_log_view_t *v = rd->v;
+    span_t sp;
+    PP_TRY(pp_log_select_mask(v, sel, &rd->mask));
+    PP_TRY(select_span(v, sel, &sp));
+    if (sp.first > sp.last) {
+        return 0;
+    }
+    if (v->store) {
+        return read_store_span(rd, &sp, sel->newest_first, sel->ahead);
+    }
+    int rows = 0;
+    for (uint32_t k = 0; k <= sp.last - sp.first; k++) {
+        int rc = emit_source(rd, sel->newest_first ? sp.last - k : sp.first + k);
+        PP_TRY(rc);
+        rows += rc > 0 ? 1 : 0;
+        if (rc == 2) {
+            break;
+        }
+    }
+    return rows;
 }
 
 int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_fn fn, void *user)
@@ -466,43 +703,14 @@ int pp_log_read(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_row_f
                                : (v->source != NULL && v->source->count && v->source->capacity &&
                                   v->source->row),
               PP_ERR_ARG);
-    PP_VERIFY(v->ncolumns > 0 && v->ncolumns <= PP_LOG_MAX_COLUMNS, PP_ERR_ARG);
-    uint32_t mask;
-    span_t sp;
-    PP_TRY(column_mask(v, sel, &mask));
-    if (sel->by == PP_LOG_BY_ENTRY) {
-        PP_TRY(entry_span(v, sel, &sp));
-    } else if (sel->by == PP_LOG_BY_RANGE) {
-        PP_TRY(range_span(v, sel, &sp));
-    } else {
-        PP_VERIFY(sel->by == PP_LOG_BY_ALL, PP_ERR_RANGE);
-        sp.first = 0;
-        sp.last = pp_log_view_count(v) - 1u; /* wraps to empty when 0 */
-        if (pp_log_view_count(v) == 0) {
-            sp.first = 1;
-            sp.last = 0;
-        }
-    }
-    int rows = 0;
-    const pp_logstore_t *ls = v->store;
-    uint32_t slot = 0;
-    if (ls && sp.first <= sp.last) {
-        slot = (ls->oldest_seq + (sel->newest_first ? sp.last : sp.first) - 1u) % ls->capacity;
-    }
-    for (uint32_t k = 0; sp.first <= sp.last && k <= sp.last - sp.first; k++) {
-        uint32_t index = sel->newest_first ? sp.last - k : sp.first + k;
-        int rc = ls ? emit_stored(v, slot, index, mask, fn, user)
-                    : emit_source(v, index, mask, fn, user);
-        if (ls && sel->newest_first) {
-            slot = slot == 0 ? ls->capacity - 1u : slot - 1u;
-        } else if (ls) {
-            slot = slot + 1u == ls->capacity ? 0 : slot + 1u;
-        }
-        PP_TRY(rc);
-        rows += rc > 0 ? 1 : 0;
-        if (rc == 2) {
-            break;
-        }
-    }
-    return rows;
+    reader_t rd = {.v = v, .row_fn = fn, .user = user};
+    return read_span(&rd, sel);
+}
+
+int pp_log_read_runs(const pp_log_view_t *v, const pp_log_select_t *sel, pp_log_run_fn fn,
+                     void *user)
+{
+    PP_VERIFY(v != NULL && sel != NULL && fn != NULL && v->store != NULL, PP_ERR_ARG);
+    reader_t rd = {.v = v, .run_fn = fn, .user = user};
+    return read_span(&rd, sel);
 }

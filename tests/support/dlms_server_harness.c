@@ -17,14 +17,15 @@ static const uint8_t DEF_AK[16] = {0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD
                                    0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF};
 
 static const pp_log_column_t LP_COLS[2] = {{"time", PP_LOG_TIME}, {"A+ (Wh)", PP_LOG_U32}};
+static const pp_log_field_t LP_FIELDS[2] = {{0, 0}, {0, 4}}; /* A+ little-endian, as lp_decode */
 
 static pp_err_t lp_decode(const void *logger, int64_t time_ms, const uint8_t *payload,
                           pp_log_cell_t *cells)
 {
     (void)logger;
     cells[0] = (pp_log_cell_t){.type = PP_LOG_TIME, .column = 0, .value = time_ms};
-    uint32_t v = (uint32_t)payload[0] << 24 | (uint32_t)payload[1] << 16 |
-                 (uint32_t)payload[2] << 8 | payload[3];
+    uint32_t v = (uint32_t)payload[3] << 24 | (uint32_t)payload[2] << 16 |
+                 (uint32_t)payload[1] << 8 | payload[0];
     cells[1] = (pp_log_cell_t){.type = PP_LOG_U32, .column = 1, .value = v};
     return PP_OK;
 }
@@ -114,7 +115,8 @@ static pp_err_t prov_profile(void *ctx, pp_quantity_t q, pp_dlms_profile_t *out)
     }
     memset(out, 0, sizeof *out);
     out->view = (pp_log_view_t){.store = &h->lp, .logger = h, .columns = LP_COLS, .ncolumns = 2,
-                                .decode = lp_decode};
+                                .decode = lp_decode,
+                                .fields = h->lp_decode_only ? NULL : LP_FIELDS};
     out->ncols = 2;
     out->col[0] = (pp_xdlms_capture_obj_t){.class_id = 8, .attr = 2};
     memcpy(out->col[0].ln, CLOCK_LN, 6);
@@ -500,8 +502,8 @@ int pp_dsh_get(pp_dsh_t *h, unsigned conn, uint16_t client, uint16_t class_id,
 
 void pp_dsh_lp_add(pp_dsh_t *h, int64_t stamp_ms, uint32_t value)
 {
-    uint8_t p[4];
-    put32(p, value);
+    const uint8_t p[4] = {(uint8_t)value, (uint8_t)(value >> 8), (uint8_t)(value >> 16),
+                          (uint8_t)(value >> 24)};
     if (pp_logstore_append(&h->lp, stamp_ms, p) != PP_OK) {
         abort();
     }

@@ -23,6 +23,7 @@ typedef struct pp_dsh {
     pp_dlms_server_config_t cfg;
     pp_clock_t clock;
     pp_logstore_t lp;
+    bool lp_decode_only;         /* the load profile view without fields (rows decoded) */
     uint32_t a_plus;             /* A+ register value (Wh) */
     uint8_t last_set_attr;
     pp_quantity_t last_set_q;

@@ -161,9 +161,8 @@ static void profile_attributes(void **state)
 
 /* 100 rows (2,102 octets) through blocks of two sizes: the same Data, the
  * right first and last rows, and one pass over the rows, not one per block. */
-static void profile_streams_through_blocks(void **state)
+static void streams_through_blocks(pp_dsh_t *h)
 {
-    pp_dsh_t *h = *state;
     static uint8_t a[4096], b[4096];
     assert_int_equal(reader(h, 0, 64), 0);
     assert_int_equal(reader(h, 1, 1024), 0);
@@ -187,6 +186,43 @@ static void profile_streams_through_blocks(void **state)
     /* a count pass + one pass + one re-read per block boundary */
     print_message("slot reads %u, blocks %u\n", (unsigned)reads, na);
     assert_true(reads <= 100 + 100 + 2 * na);
+}
+
+/* Rows written straight from the stored entries (the view has fields). */
+static void profile_streams_through_blocks(void **state)
+{
+    streams_through_blocks(*state);
+}
+
+/* The same rows decoded into cells first (a view without fields). */
+static void profile_streams_decoded(void **state)
+{
+    pp_dsh_t *h = *state;
+    h->lp_decode_only = true;
+    streams_through_blocks(h);
+}
+
+/* A rotted entry (51, A+ 1050) in the middle is left out, from the stored
+ * entries and decoded alike: 99 rows, its neighbours whole. */
+static void profile_skips_rotted_entry(void **state)
+{
+    pp_dsh_t *h = *state;
+    static uint8_t a[4096], b[4096];
+    h->fake.nvm[h->lp.base + 50u * h->lp.slot_len + 13u] ^= 0x01; /* a payload octet */
+    assert_int_equal(reader(h, 0, 0), 0);
+    const int n = GET(h, 0, 17, 7, LP_LN, 2, NULL, a);
+    assert_int_equal(n, 2 + 99 * 21);
+    assert_int_equal(a[0], 0x01);
+    assert_int_equal(a[1], 99);
+    /* rows 50 (A+ 1049 = 0x419) and then 52 (A+ 1051 = 0x41B, at 13:45) */
+    static const uint8_t ROW49_END[] = {0x06, 0x00, 0x00, 0x04, 0x19};
+    static const uint8_t ROW51[] = {0x02, 0x02, 0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x0D,
+                                    0x2D, 0x00, 0x00, 0xFF, 0xC4, 0x00, 0x06, 0x00, 0x00, 0x04, 0x1B};
+    assert_memory_equal(a + 2 + 50 * 21 - 5, ROW49_END, sizeof ROW49_END);
+    assert_memory_equal(a + 2 + 50 * 21, ROW51, sizeof ROW51);
+    h->lp_decode_only = true;
+    assert_int_equal(GET(h, 0, 17, 7, LP_LN, 2, NULL, b), n);
+    assert_memory_equal(a, b, (size_t)n);
 }
 
 /* ---- clock ---- */
@@ -611,6 +647,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(profile_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_streams_through_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(profile_streams_decoded, setup, teardown),
+        cmocka_unit_test_setup_teardown(profile_skips_rotted_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_set_and_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_set_with_datablocks, setup, teardown),
         cmocka_unit_test_setup_teardown(object_lists_per_association, setup, teardown),

@@ -113,14 +113,20 @@ static void expect_entries(pp_logstore_t *ls, uint32_t lo, uint32_t hi)
     }
 }
 
+/* A store of capacity slots at 0 with entries 1..count appended. */
+static void open_filled(pp_logstore_t *ls, uint32_t capacity, uint16_t payload_len, uint32_t count)
+{
+    assert_int_equal(pp_logstore_open(ls, &fake.port, 0, capacity, payload_len, TAG), PP_OK);
+    for (uint32_t k = 1; k <= count; k++) {
+        append_k(ls, k);
+    }
+}
+
 static void test_wrap_keeps_newest(void **state)
 {
     (void)state;
     pp_logstore_t ls;
-    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 10, 6, TAG), PP_OK);
-    for (uint32_t k = 1; k <= 25; k++) {
-        append_k(&ls, k);
-    }
+    open_filled(&ls, 10, 6, 25);
     expect_entries(&ls, 16, 25);
     int64_t t;
     assert_int_equal(pp_logstore_newest_time(&ls, &t), PP_OK);
@@ -423,29 +429,111 @@ static void test_wrapped_ring_skips_bad_slots(void **state)
     assert_int_equal(t, 9000);
 }
 
+/* Runs of a read with read-ahead, for pp_log_read_runs. */
+typedef struct runs {
+    unsigned n, entries;
+    uint32_t first_entry[8], first_seq[8], len[8];
+    int64_t time[16];
+    uint8_t b0[16];
+    int stop_at_run; /* 1-based run to stop in, after its first entry */
+} runs_t;
+
+static int collect_run(void *user, const pp_log_run_t *run)
+{
+    runs_t *r = user;
+    r->first_entry[r->n] = run->entry;
+    r->first_seq[r->n] = run->seq;
+    r->len[r->n] = run->n;
+    r->n++;
+    for (uint32_t k = 0; k < run->n; k++) {
+        const pp_log_entry_t e = pp_log_run_entry(run, k);
+        r->time[r->entries] = e.time;
+        r->b0[r->entries] = e.payload[0];
+        r->entries++;
+    }
+    return r->stop_at_run == (int)r->n ? 1 : PP_OK;
+}
+
+/* Two runs of two entries each: first entries, seqs, times (payload byte
+ * 0 = k for entry k at 1000 k). */
+static void expect_two_runs(const runs_t *r, const uint32_t entry[2], const uint32_t seq[2],
+                            const int64_t time[4])
+{
+    assert_int_equal(r->n, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_int_equal(r->first_entry[i], entry[i]);
+        assert_int_equal(r->first_seq[i], seq[i]);
+        assert_int_equal(r->len[i], 2);
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(r->time[i], time[i]);
+        assert_int_equal(r->b0[i], time[i] / 1000);
+    }
+}
+
+/* A wrapped ring (entries 8..12 in slots 2, 3, 4, 0, 1) read with
+ * read-ahead both ways: one NVM read per stretch of slots up to the
+ * region's end, each slot counted; the rotted entry 10 splits the runs
+ * and is counted once; a stop inside a run ends the read there. */
+static void test_runs_read_ahead(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    open_filled(&ls, 5, 2, 12);
+    fake.nvm[4 * 18 + 12] ^= 0x01; /* entry 10: payload */
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 3, .decode = decode};
+    pp_log_select_t s = {.by = PP_LOG_BY_ALL, .ahead = 8};
+    runs_t r;
+    memset(&r, 0, sizeof r);
+    pp_logstore_stats_t st0 = ls.stats;
+    assert_int_equal(pp_log_read_runs(&v, &s, collect_run, &r), 4);
+    assert_int_equal(ls.stats.slot_reads - st0.slot_reads, 5);
+    assert_int_equal(ls.stats.nvm_reads - st0.nvm_reads, 2); /* slots 2..4, 0..1 */
+    assert_int_equal(ls.stats.bad_slots - st0.bad_slots, 1);
+    static const uint32_t OLD_ENTRY[2] = {1, 4}, OLD_SEQ[2] = {8, 11};
+    static const int64_t OLDEST[4] = {8000, 9000, 11000, 12000};
+    expect_two_runs(&r, OLD_ENTRY, OLD_SEQ, OLDEST);
+    s.newest_first = true;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(pp_log_read_runs(&v, &s, collect_run, &r), 4);
+    /* 12, 11 (slots 1, 0), then 9, 8 */
+    static const uint32_t NEW_ENTRY[2] = {5, 2}, NEW_SEQ[2] = {12, 9};
+    static const int64_t NEWEST[4] = {12000, 11000, 9000, 8000};
+    expect_two_runs(&r, NEW_ENTRY, NEW_SEQ, NEWEST);
+    memset(&r, 0, sizeof r);
+    r.stop_at_run = 1;
+    assert_int_equal(pp_log_read_runs(&v, &s, collect_run, &r), 1);
+    assert_int_equal(r.n, 1);
+    /* a view without a store has no entries to hand out */
+    pp_log_view_t src = {.columns = cols, .ncolumns = 3};
+    assert_int_equal(pp_log_read_runs(&src, &s, collect_run, &r), PP_ERR_ARG);
+}
+
 /* Range reads against a linear scan (the obvious reference), on times with
  * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
  * directions, before and after a rotted slot. */
-static void test_range_vs_scan(void **state)
+/* Entries 21..80 at 1000 * (k / div) against a linear scan, every
+ * from/to on a grid, both directions, before and after entry 40 rots. */
+static void range_vs_scan(uint32_t div)
 {
-    (void)state;
     pp_logstore_t ls;
     assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, 60, 2, TAG), PP_OK);
     for (uint32_t k = 1; k <= 80; k++) { /* keeps 21..80 */
         uint8_t p[2] = {(uint8_t)k, 0};
-        assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / 3), p), PP_OK);
+        assert_int_equal(pp_logstore_append(&ls, 1000 * (int64_t)(k / div), p), PP_OK);
     }
     pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
+    const int64_t t_min = 1000 * (int64_t)(21 / div), t_max = 1000 * (int64_t)(80 / div);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             fake.nvm[((40u - 1u) % 60u) * 18u + 12u] ^= 1; /* entry 40 rots */
         }
-        for (int64_t from = 5000; from <= 28000; from += 500) {
-            for (int64_t to = from - 1000; to <= 28000; to += 700) {
+        for (int64_t from = t_min - 2000; from <= t_max + 2000; from += 500) {
+            for (int64_t to = from - 1000; to <= t_max + 2000; to += 700) {
                 unsigned want = 0;
                 int64_t first = 0, last = 0;
                 for (uint32_t k = 21; k <= 80; k++) {
-                    int64_t t = 1000 * (int64_t)(k / 3);
+                    int64_t t = 1000 * (int64_t)(k / div);
                     if (t >= from && t <= to && !(pass == 1 && k == 40)) {
                         if (want == 0) {
                             first = k;
@@ -468,6 +556,20 @@ static void test_range_vs_scan(void **state)
             }
         }
     }
+}
+
+/* Times with repeats (three entries a second). */
+static void test_range_vs_scan(void **state)
+{
+    (void)state;
+    range_vs_scan(3);
+}
+
+/* Evenly spaced times: the interpolating guess answers most bounds. */
+static void test_range_vs_scan_even(void **state)
+{
+    (void)state;
+    range_vs_scan(1);
 }
 
 /* Time bisection on a 4096-entry store: reads ~ log2(n), not n. */
@@ -504,6 +606,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrapped_ring_skips_bad_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_vs_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_vs_scan_even, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_read_ahead, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
