@@ -5,6 +5,7 @@
 #define BENCH_DLMS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,9 +16,13 @@ typedef struct echo_server {
     uint16_t port;
     volatile bool stop;
     pthread_t thread;
+    /* Time in the input handler (request in to answer written), as the
+     * meter's is measured, and how many inputs. */
+    _Atomic uint64_t busy_ns, inputs;
 } echo_server_t;
 
 int echo_start(echo_server_t *e);
+void echo_busy(echo_server_t *e, uint64_t *ns, uint64_t *inputs);
 void echo_stop(echo_server_t *e);
 
 /* The meter in this process: the host vmeter on a virtual clock that first
@@ -37,11 +42,14 @@ void inproc_busy(inproc_meter_t *m, uint64_t *ns, uint64_t *inputs);
 int probe_main(int argc, char **argv);
 
 double bench_now_s(void);
+uint64_t bench_mono_ns(void);
 /* With --pin: pins the calling thread to one CPU (modulo the CPUs there
  * are). Servers go on CPU 0 and clients on CPU 1, so echo and DLMS runs see
  * the same scheduling; steadier on a quiet machine, much slower when other
  * work occupies those CPUs. */
 void bench_pin(int cpu);
+/* Names the calling thread (perf report --sort comm tells them apart). */
+void bench_name_thread(const char *name);
 extern int bench_pin_enabled;
 
 #endif

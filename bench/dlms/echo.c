@@ -2,7 +2,7 @@
  * meter's net layer (non-blocking sockets, one thread), answering each
  * request with as many bytes as the meter answers its DLMS twin, so the
  * ratio measures what DLMS costs on top of the same loopback exchange. */
-#define _GNU_SOURCE /* pthread_setaffinity_np */
+#define _GNU_SOURCE /* pthread_setaffinity_np, pthread_setname_np */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -31,7 +31,25 @@ void bench_pin(int cpu)
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
+void bench_name_thread(const char *name)
+{
+    (void)pthread_setname_np(pthread_self(), name); /* for perf --sort comm */
+}
+
 #define ECHO_MAX 256
+
+uint64_t bench_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void echo_busy(echo_server_t *e, uint64_t *ns, uint64_t *inputs)
+{
+    *ns = atomic_load_explicit(&e->busy_ns, memory_order_relaxed);
+    *inputs = atomic_load_explicit(&e->inputs, memory_order_relaxed);
+}
 
 double bench_now_s(void)
 {
@@ -87,6 +105,7 @@ static void *echo_loop(void *arg)
 {
     echo_server_t *e = arg;
     bench_pin(0);
+    bench_name_thread("echo-server");
     struct pollfd pfd[ECHO_MAX];
     static echo_conn_t conn[ECHO_MAX]; /* one echo server per process */
     int n = 1;
@@ -113,7 +132,10 @@ static void *echo_loop(void *arg)
             }
             ssize_t r = read(pfd[i].fd, buf, sizeof buf);
             if (r > 0) {
+                const uint64_t t0 = bench_mono_ns();
                 consume(&conn[i], pfd[i].fd, buf, (size_t)r, out);
+                atomic_fetch_add_explicit(&e->busy_ns, bench_mono_ns() - t0, memory_order_relaxed);
+                atomic_fetch_add_explicit(&e->inputs, 1, memory_order_relaxed);
             } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                 close(pfd[i].fd);
                 conn[i] = conn[n - 1];

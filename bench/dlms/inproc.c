@@ -25,19 +25,12 @@ struct inproc_meter {
     _Atomic uint64_t busy_ns, inputs;
 };
 
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void timed_data(void *owner, pp_channel_t ch, unsigned conn, const uint8_t *d, size_t n)
 {
     inproc_meter_t *m = owner;
-    const uint64_t t0 = mono_ns();
+    const uint64_t t0 = bench_mono_ns();
     pp_vmeter_net_callbacks.on_data(&m->v, ch, conn, d, n);
-    atomic_fetch_add_explicit(&m->busy_ns, mono_ns() - t0, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->busy_ns, bench_mono_ns() - t0, memory_order_relaxed);
     atomic_fetch_add_explicit(&m->inputs, 1, memory_order_relaxed);
 }
 
@@ -71,6 +64,7 @@ static void *meter_loop(void *arg)
 {
     inproc_meter_t *m = arg;
     bench_pin(0);
+    bench_name_thread("meter");
     uint64_t last = mono_ms();
     while (!m->stop) {
         pp_net_poll(m->net, 1);

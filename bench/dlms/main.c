@@ -100,6 +100,7 @@ static void *dlms_job(void *arg)
 {
     job_t *j = arg;
     bench_pin(1);
+    bench_name_thread("dlms-client");
     pp_dc_t *c = malloc(sizeof *c);
     uint8_t *data = malloc(PP_DC_MAX_DATA);
     pp_dc_config_t cfg;
@@ -152,6 +153,7 @@ static void *echo_job(void *arg)
 {
     job_t *j = arg;
     bench_pin(1);
+    bench_name_thread("echo-client");
     static _Thread_local uint8_t buf[65536];
     memset(buf, 0xA5, j->req_len);
     const uint32_t req = (uint32_t)j->req_len, resp = (uint32_t)j->resp_len;
@@ -188,12 +190,22 @@ static void *echo_job(void *arg)
 
 typedef struct result {
     double ops_s, exch_s, seconds;
-    double server_us; /* meter thread time per input (DLMS runs) */
+    double server_us; /* server thread time per input (echo or meter) */
     int failed;
 } result_t;
 
-static result_t run(int kind, inproc_meter_t *meter, uint16_t port, size_t req_len,
-                    size_t resp_len, int clients, double seconds)
+/* Busy time and inputs of whichever server this run talks to. */
+static void server_busy(inproc_meter_t *meter, echo_server_t *echo, uint64_t *ns, uint64_t *inputs)
+{
+    if (meter) {
+        inproc_busy(meter, ns, inputs);
+    } else {
+        echo_busy(echo, ns, inputs);
+    }
+}
+
+static result_t run(int kind, inproc_meter_t *meter, echo_server_t *echo_server, uint16_t port,
+                    size_t req_len, size_t resp_len, int clients, double seconds)
 {
     const bool echo = meter == NULL;
     uint64_t busy0 = 0, inputs0 = 0, busy1 = 0, inputs1 = 0;
@@ -207,9 +219,7 @@ static result_t run(int kind, inproc_meter_t *meter, uint16_t port, size_t req_l
         pthread_create(&jobs[i].th, NULL, echo ? echo_job : dlms_job, &jobs[i]);
     }
     pthread_barrier_wait(&ready); /* all connected (and associated) */
-    if (meter) {
-        inproc_busy(meter, &busy0, &inputs0);
-    }
+    server_busy(meter, echo_server, &busy0, &inputs0);
     double t0 = bench_now_s();
     deadline = t0 + seconds;
     pthread_barrier_wait(&ready);
@@ -225,10 +235,9 @@ static result_t run(int kind, inproc_meter_t *meter, uint16_t port, size_t req_l
         }
     }
     r.seconds = bench_now_s() - t0;
-    if (meter) { /* includes the releases at the end: a few of thousands */
-        inproc_busy(meter, &busy1, &inputs1);
-        r.server_us = inputs1 > inputs0 ? (double)(busy1 - busy0) / 1e3 / (double)(inputs1 - inputs0) : 0;
-    }
+    /* includes the releases at the end: a few of thousands */
+    server_busy(meter, echo_server, &busy1, &inputs1);
+    r.server_us = inputs1 > inputs0 ? (double)(busy1 - busy0) / 1e3 / (double)(inputs1 - inputs0) : 0;
     r.ops_s /= r.seconds;
     r.exch_s /= r.seconds;
     pthread_barrier_destroy(&ready);
@@ -337,8 +346,8 @@ int main(int argc, char **argv)
     if (first_look(inproc_wrapper_port(m), req_len, resp_len) != 0) {
         return 1;
     }
-    printf("\n%-9s %-14s %12s %12s %14s %7s %12s\n", "clients", "GET", "echo RTT/s", "DLMS GET/s",
-           "DLMS APDUs/s", "ratio", "server us/GET");
+    printf("\n%-9s %-14s %12s %12s %14s %7s %9s %9s\n", "clients", "GET", "echo RTT/s", "DLMS GET/s",
+           "DLMS APDUs/s", "ratio", "echo us", "meter us");
     int failed = 0;
     double worst = 1e9;
     const int counts[2] = {1, clients};
@@ -351,9 +360,9 @@ int main(int argc, char **argv)
              * each counts: other load on the machine hits both alike. */
             result_t e = {0}, d = {0};
             for (int r = 0; r < rounds; r++) {
-                result_t er = run(k, NULL, echo.port, req_len[k], resp_len[k], counts[ci],
-                                  seconds / rounds);
-                result_t dr = run(k, m, inproc_wrapper_port(m), 0, 0, counts[ci],
+                result_t er = run(k, NULL, &echo, echo.port, req_len[k], resp_len[k],
+                                  counts[ci], seconds / rounds);
+                result_t dr = run(k, m, NULL, inproc_wrapper_port(m), 0, 0, counts[ci],
                                   seconds / rounds);
                 failed |= er.failed | dr.failed;
                 e = er.ops_s > e.ops_s ? er : e;
@@ -361,14 +370,15 @@ int main(int argc, char **argv)
             }
             double ratio = e.ops_s > 0 ? d.ops_s / e.ops_s : 0;
             worst = ratio < worst ? ratio : worst;
-            printf("%-9d %-14s %12.0f %12.0f %14.0f %7.2f %12.1f\n", counts[ci], KIND_NAME[k],
-                   e.ops_s, d.ops_s, d.exch_s, ratio, d.server_us);
+            printf("%-9d %-14s %12.0f %12.0f %14.0f %7.2f %9.1f %9.1f\n", counts[ci], KIND_NAME[k],
+                   e.ops_s, d.ops_s, d.exch_s, ratio, e.server_us, d.server_us);
             fflush(stdout);
         }
     }
     printf("\nratio = DLMS GET/s over echo round trips/s (same request and answer sizes, one outstanding "
            "per client; best of %d slices each); target >= 0.80; lowest %.2f\n"
-           "server us/GET = meter thread time per request from bytes in to answer written (best slice)\n",
+           "echo us, meter us = server thread time per request from bytes in to answer written "
+           "(best slice)\n",
            rounds, worst);
     echo_stop(&echo);
     inproc_stop(m);

@@ -207,16 +207,27 @@ static inline int64_t get_le64(const uint8_t *p)
     return (int64_t)((uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32);
 }
 
+/* Hour, minute, second and hundredths as one 4-octet store. */
+static inline void put_time_of_day(uint8_t *out, uint32_t ms)
+{
+    const uint32_t sec_of_day = ms / 1000u, hund = (ms - sec_of_day * 1000u) / 10u;
+    const uint32_t h = sec_of_day / 3600u, in_h = sec_of_day - h * 3600u;
+    const uint32_t m = in_h / 60u, sec = in_h - m * 60u;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint32_t v = h | m << 8 | sec << 16 | hund << 24;
+    memcpy(out, &v, 4);
+#else
+    out[0] = (uint8_t)h;
+    out[1] = (uint8_t)m;
+    out[2] = (uint8_t)sec;
+    out[3] = (uint8_t)hund;
+#endif
+}
+
 void pp_row_dt_patch(uint8_t out[PP_ROW_DT_OCTETS], const uint8_t os[PP_ROW_DT_OCTETS], uint32_t ms)
 {
     memcpy(out, os, PP_ROW_DT_OCTETS);
-    const uint32_t h = ms / 3600000u, in_h = ms - h * 3600000u;
-    const uint32_t m = in_h / 60000u, in_m = in_h - m * 60000u;
-    const uint32_t sec = in_m / 1000u;
-    out[5] = (uint8_t)h;
-    out[6] = (uint8_t)m;
-    out[7] = (uint8_t)sec;
-    out[8] = (uint8_t)((in_m - sec * 1000u) / 10u);
+    put_time_of_day(out + 5, ms);
 }
 
 /* Where rows of a run go and come from: the plan is written one step at
@@ -230,29 +241,66 @@ typedef struct rows_io {
     uint32_t m;              /* rows */
 } rows_io_t;
 
-/* A run of k U32 cells in each row, divided by d (inlined for each
- * constant d, so the division is a multiplication). */
-static inline void u32_rows(const rows_io_t *io, const pp_row_op_t *o, uint32_t d)
+/* Copies for each constant k and d, so the cells unroll and the division
+ * is a multiplication (or nothing); one copy when optimising for size. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define ROWS_INLINE inline __attribute__((always_inline))
+#else
+#define ROWS_INLINE inline
+#endif
+
+static ROWS_INLINE void u32_cell(uint8_t *p, const uint8_t *src, uint32_t d)
+{
+    p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
+    put_be32(p + 1, get_le32(src) / d);
+}
+
+/* A run of k U32 cells in each row, divided by d (the first four written
+ * out: -O2 does not unroll the loop). */
+static ROWS_INLINE void u32_rows(const rows_io_t *io, const pp_row_op_t *o, unsigned k, uint32_t d)
 {
     uint8_t *row = io->out + o->dst;
     const uint8_t *src = io->payload + o->src;
-    const unsigned k = o->count;
-    for (uint32_t r = 0; r < io->m; r++, row += io->len, src += io->stride) {
-        uint8_t *p = row;
-        for (unsigned j = 0; j < k; j++, p += 5) {
-            p[0] = PP_DT_DOUBLE_LONG_UNSIGNED;
-            put_be32(p + 1, get_le32(src + 4u * j) / d);
+    const unsigned len = io->len; /* locals: stores through row may alias io */
+    const uint32_t m = io->m;
+    const ptrdiff_t stride = io->stride;
+    for (uint32_t r = 0; r < m; r++, row += len, src += stride) {
+        if (k >= 1) {
+            u32_cell(row, src, d);
         }
+        if (k >= 2) {
+            u32_cell(row + 5, src + 4, d);
+        }
+        if (k >= 3) {
+            u32_cell(row + 10, src + 8, d);
+        }
+        if (k >= 4) {
+            u32_cell(row + 15, src + 12, d);
+        }
+        for (unsigned j = 4; j < k; j++) {
+            u32_cell(row + 5u * j, src + 4u * j, d);
+        }
+    }
+}
+
+static ROWS_INLINE void u32_rows_div(const rows_io_t *io, const pp_row_op_t *o, uint32_t d)
+{
+    switch (o->count) { /* the usual energy columns: 1 to 4 in a row */
+    case 1: u32_rows(io, o, 1u, d); return;
+    case 2: u32_rows(io, o, 2u, d); return;
+    case 3: u32_rows(io, o, 3u, d); return;
+    case 4: u32_rows(io, o, 4u, d); return;
+    default: u32_rows(io, o, o->count, d); return;
     }
 }
 
 static void u32_rows_unit(const rows_io_t *io, const pp_row_op_t *o)
 {
     switch (o->pow10) {
-    case 0: u32_rows(io, o, 1u); return;
-    case 1: u32_rows(io, o, 10u); return;
-    case 2: u32_rows(io, o, 100u); return;
-    case 3: u32_rows(io, o, 1000u); return;
+    case 0: u32_rows_div(io, o, 1u); return;
+    case 1: u32_rows_div(io, o, 10u); return;
+    case 2: u32_rows_div(io, o, 100u); return;
+    case 3: u32_rows_div(io, o, 1000u); return;
     default: break;
     }
     uint8_t *row = io->out + o->dst;
@@ -271,13 +319,18 @@ static void step_rows(const rows_io_t *io, const pp_row_op_t *o, const pp_row_da
     const uint8_t *s = io->payload + o->src;
     const uint8_t *t = io->time;
     switch (o->type) {
-    case PP_LOG_TIME:
+    case PP_LOG_TIME: {
+        uint8_t os[PP_ROW_DT_OCTETS]; /* locals: stores through p may alias day */
+        memcpy(os, day->os, sizeof os);
+        const int64_t base = day->base;
         for (uint32_t r = 0; r < io->m; r++, p += io->len, t += io->stride) {
             p[0] = PP_DT_OCTET_STRING;
             p[1] = PP_ROW_DT_OCTETS;
-            pp_row_dt_patch(p + 2, day->os, (uint32_t)((uint64_t)get_le64(t) - (uint64_t)day->base));
+            memcpy(p + 2, os, PP_ROW_DT_OCTETS);
+            put_time_of_day(p + 7, (uint32_t)((uint64_t)get_le64(t) - (uint64_t)base));
         }
         return;
+    }
     case PP_LOG_U8:
         for (uint32_t r = 0; r < io->m; r++, p += io->len, s += io->stride) {
             p[0] = PP_DT_UNSIGNED;
