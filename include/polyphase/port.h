@@ -101,6 +101,12 @@ typedef struct pp_port {
     pp_err_t (*nvm_write)(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len);
     /* Erases whole erase units (flash only; NULL for EEPROM). */
     pp_err_t (*nvm_erase)(void *ctx, uint32_t addr, uint32_t len);
+    /* Memory-mapped NVM (internal flash, the host's RAM or mapped file):
+     * len readable octets at addr in place, valid until the next
+     * nvm_write or nvm_erase; NULL for a range that cannot be read in
+     * place, e.g. external SPI flash, where the core uses nvm_read (log
+     * reads then copy slots through a small stack buffer). Optional. */
+    const uint8_t *(*nvm_map)(void *ctx, uint32_t addr, uint32_t len);
 
     /* --- entropy (mandatory, real entropy: HLS challenges, nonces) --- */
     pp_err_t (*rng_fill)(void *ctx, uint8_t *dst, size_t len);

@@ -239,6 +239,12 @@ pp_err_t pp_host_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len)
     return PP_OK;
 }
 
+const uint8_t *pp_host_nvm_map(void *ctx, uint32_t addr, uint32_t len)
+{
+    pp_host_nvm_t *n = ctx;
+    return in_range(n, addr, len) ? n->data + addr : NULL;
+}
+
 pp_err_t pp_host_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
     pp_host_nvm_t *n = ctx;

@@ -66,6 +66,8 @@ pp_err_t pp_host_nvm_flush(pp_host_nvm_t *n);
  * EEPROM geometry returns PP_ERR_UNSUPPORTED and an unaligned erase PP_ERR_NVM.
  * A port whose ctx is another struct wraps them. */
 pp_err_t pp_host_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t len);
+/* The mapped file's octets [addr, addr + len) in place (port nvm_map). */
+const uint8_t *pp_host_nvm_map(void *ctx, uint32_t addr, uint32_t len);
 pp_err_t pp_host_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len);
 pp_err_t pp_host_nvm_erase(void *ctx, uint32_t addr, uint32_t len);
 

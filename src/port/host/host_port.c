@@ -115,6 +115,15 @@ static pp_err_t ram_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t le
     return PP_OK;
 }
 
+static const uint8_t *ram_nvm_map(void *ctx, uint32_t addr, uint32_t len)
+{
+    pp_host_port_t *hp = ctx;
+    if (addr > hp->port.nvm.size || len > hp->port.nvm.size - addr) {
+        return NULL;
+    }
+    return hp->nvm_ram + addr;
+}
+
 static pp_err_t ram_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
     pp_host_port_t *hp = ctx;
@@ -132,6 +141,11 @@ static pp_err_t file_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t l
     return pp_host_nvm_read(&((pp_host_port_t *)ctx)->nvm_file, addr, dst, len);
 }
 
+static const uint8_t *file_nvm_map(void *ctx, uint32_t addr, uint32_t len)
+{
+    return pp_host_nvm_map(&((pp_host_port_t *)ctx)->nvm_file, addr, len);
+}
+
 static pp_err_t file_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
     return pp_host_nvm_write(&((pp_host_port_t *)ctx)->nvm_file, addr, src, len);
@@ -146,6 +160,7 @@ int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, const char *me
             return -1;
         }
         hp->port.nvm_read = file_nvm_read;
+        hp->port.nvm_map = file_nvm_map;
         hp->port.nvm_write = file_nvm_write;
     } else {
         hp->nvm_ram = malloc(geo.size);
@@ -155,6 +170,7 @@ int pp_host_port_attach_nvm(pp_host_port_t *hp, const char *path, const char *me
         }
         memset(hp->nvm_ram, geo.erased_value, geo.size);
         hp->port.nvm_read = ram_nvm_read;
+        hp->port.nvm_map = ram_nvm_map;
         hp->port.nvm_write = ram_nvm_write;
     }
     hp->port.nvm = geo;

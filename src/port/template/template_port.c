@@ -100,6 +100,7 @@ void template_port_init(pp_port_t *port, template_board_t *board)
                 .erased_value = 0xFF, .endurance_cycles = 1000000},
         .nvm_read = tpl_nvm_read,
         .nvm_write = tpl_nvm_write,
+        .nvm_map = NULL, /* internal flash: a pointer into its address window */
         .rng_fill = tpl_rng_fill,
         .aes_wrap = tpl_aes_wrap,
         .aes_unwrap = tpl_aes_unwrap,
