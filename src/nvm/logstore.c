@@ -625,28 +625,48 @@ static int emit_runs(const reader_t *rd, const uint8_t *blk, uint32_t n, bool ne
     return 0;
 }
 
-/* Octets of slots one read-ahead fetches (stack): 15 load-profile slots,
- * 4 of the largest. */
+/* Octets of slots one read-ahead copies (stack) when the NVM is not
+ * mapped: 15 load-profile slots, 4 of the largest. */
 #define AHEAD_OCTETS 512u
+
+/* n consecutive slots from slot lo in place, when the port maps the NVM
+ * (no copy, no limit from the stack buffer); else NULL. */
+static const uint8_t *map_slots(pp_logstore_t *ls, uint32_t lo, uint32_t n)
+{
+    const pp_port_t *port = ls->port;
+    const uint8_t *at = port->nvm_map == NULL ? NULL
+                      : port->nvm_map(port->ctx, ls->base + lo * ls->slot_len, n * ls->slot_len);
+    if (at != NULL) {
+        ls->stats.slot_reads += n;
+        ls->stats.nvm_reads++;
+    }
+    return at;
+}
 
 /* Slots of a store span, in blocks of up to ahead consecutive slots (not
  * across the ring's end); the span's rows in order. */
 static int read_store_span(reader_t *rd, const span_t *sp, bool newest_first, uint32_t ahead)
 {
     pp_logstore_t *ls = rd->v->store;
-    uint8_t blk[AHEAD_OCTETS];
+    uint8_t copy[AHEAD_OCTETS];
     const uint32_t per = AHEAD_OCTETS / ls->slot_len;
     uint32_t left = sp->last - sp->first + 1u;
     uint32_t index = newest_first ? sp->last : sp->first;
     uint32_t slot = (ls->oldest_seq + index - 1u) % ls->capacity;
     int rows = 0;
     while (left > 0) {
-        uint32_t n = ahead < 1u ? 1u : (ahead < per ? ahead : per);
+        uint32_t n = ahead < 1u ? 1u : ahead;
         n = n < left ? n : left;
         const uint32_t room = newest_first ? slot + 1u : ls->capacity - slot;
         n = n < room ? n : room;
-        const uint32_t lo = newest_first ? slot + 1u - n : slot;
-        PP_TRY(read_slots(ls, lo, n, blk));
+        uint32_t lo = newest_first ? slot + 1u - n : slot;
+        const uint8_t *blk = map_slots(ls, lo, n);
+        if (blk == NULL) {
+            n = n < per ? n : per;
+            lo = newest_first ? slot + 1u - n : slot;
+            PP_TRY(read_slots(ls, lo, n, copy));
+            blk = copy;
+        }
         if (rd->run_fn) {
             const int rc = emit_runs(rd, blk, n, newest_first, index, &rows);
             PP_TRY(rc);

@@ -37,6 +37,16 @@ static pp_err_t fake_nvm_read(void *ctx, uint32_t addr, uint8_t *dst, uint32_t l
     return PP_OK;
 }
 
+const uint8_t *pp_fake_nvm_map(void *ctx, uint32_t addr, uint32_t len)
+{
+    pp_fake_port_t *f = ctx;
+    if (!f->powered || addr > f->port.nvm.size || len > f->port.nvm.size - addr) {
+        return NULL; /* the core then tries nvm_read, which reports it */
+    }
+    f->nvm_maps++;
+    return f->nvm + addr;
+}
+
 static pp_err_t fake_nvm_write(void *ctx, uint32_t addr, const uint8_t *src, uint32_t len)
 {
     pp_fake_port_t *f = ctx;

@@ -29,6 +29,7 @@ typedef struct pp_fake_port {
     uint64_t nvm_writes;   /* nvm_write calls so far */
     uint64_t nvm_bytes_written;
     uint64_t nvm_reads;
+    uint64_t nvm_maps;     /* nvm_map calls that gave a pointer */
     /* Power-cut injection: when nvm_writes reaches cut_at_write, that write
      * stores only its first cut_at_byte bytes (a torn write) and every later
      * write and read fails with PP_ERR_NVM until pp_fake_power_on(). */
@@ -53,5 +54,7 @@ void pp_fake_advance_ms(pp_fake_port_t *f, uint64_t ms); /* moves both clocks */
 void pp_fake_cut_power_at(pp_fake_port_t *f, int64_t write_index, uint32_t byte);
 void pp_fake_power_on(pp_fake_port_t *f); /* restores NVM access, no cut pending */
 void pp_fake_stream_clear(pp_fake_port_t *f, pp_channel_t ch);
+/* An nvm_map over the image (not set by init: port.nvm_map = this maps). */
+const uint8_t *pp_fake_nvm_map(void *ctx, uint32_t addr, uint32_t len);
 
 #endif

@@ -509,6 +509,57 @@ static void test_runs_read_ahead(void **state)
     assert_int_equal(pp_log_read_runs(&src, &s, collect_run, &r), PP_ERR_ARG);
 }
 
+/* Maps only short ranges, like a window onto external memory. */
+static const uint8_t *map_short(void *ctx, uint32_t addr, uint32_t len)
+{
+    return len <= 100u ? pp_fake_nvm_map(ctx, addr, len) : NULL;
+}
+
+typedef struct seq_check {
+    uint32_t runs, entries, next_k;
+    int step;
+} seq_check_t;
+
+/* Every entry in order: entry k at 1000 k with payload byte 0 = k. */
+static int check_run(void *user, const pp_log_run_t *run)
+{
+    seq_check_t *c = user;
+    c->runs++;
+    for (uint32_t j = 0; j < run->n; j++, c->entries++) {
+        const pp_log_entry_t e = pp_log_run_entry(run, j);
+        assert_int_equal(e.time, 1000 * (int64_t)c->next_k);
+        assert_int_equal(e.payload[0], (uint8_t)c->next_k);
+        c->next_k = (uint32_t)((int)c->next_k + c->step);
+    }
+    return PP_OK;
+}
+
+/* Entries 91..150 in a 60-slot ring (oldest at slot 30), read in runs
+ * through a copy (28 slots per read), in place, and with a map that
+ * refuses long ranges (copied then): the same entries either way. */
+static void test_mapped_reads(void **state)
+{
+    (void)state;
+    pp_logstore_t ls;
+    open_filled(&ls, 60, 2, 150);
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
+    const uint8_t *(*const maps[3])(void *, uint32_t, uint32_t) = {NULL, pp_fake_nvm_map, map_short};
+    static const uint64_t READS[3] = {4, 2, 4}, RUNS[3] = {4, 2, 4};
+    for (unsigned m = 0; m < 3; m++) {
+        fake.port.nvm_map = maps[m];
+        for (int newest = 0; newest < 2; newest++) {
+            pp_log_select_t s = {.by = PP_LOG_BY_ALL, .ahead = 60, .newest_first = newest == 1};
+            seq_check_t c = {0, 0, newest ? 150u : 91u, newest ? -1 : 1};
+            const uint64_t reads0 = ls.stats.nvm_reads, maps0 = fake.nvm_maps;
+            assert_int_equal(pp_log_read_runs(&v, &s, check_run, &c), 60);
+            assert_int_equal(c.entries, 60);
+            assert_int_equal(ls.stats.nvm_reads - reads0, READS[m]);
+            assert_int_equal(c.runs, RUNS[m]);
+            assert_int_equal(fake.nvm_maps - maps0, m == 0 ? 0 : 2); /* short: the 2-slot tails */
+        }
+    }
+}
+
 /* Range reads against a linear scan (the obvious reference), on times with
  * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
  * directions, before and after a rotted slot. */
@@ -572,6 +623,16 @@ static void test_range_vs_scan_even(void **state)
     range_vs_scan(1);
 }
 
+/* The same through an NVM read in place. */
+static void test_range_vs_scan_mapped(void **state)
+{
+    (void)state;
+    fake.port.nvm_map = pp_fake_nvm_map;
+    range_vs_scan(3);
+    memset(fake.nvm, 0xFF, NVM);
+    range_vs_scan(1);
+}
+
 /* Time bisection on a 4096-entry store: reads ~ log2(n), not n. */
 static void test_range_cost(void **state)
 {
@@ -608,6 +669,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_range_vs_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_vs_scan_even, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_read_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mapped_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_vs_scan_mapped, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
