@@ -359,15 +359,24 @@ static void step_rows(const rows_io_t *io, const pp_row_op_t *o, const pp_row_da
     }
 }
 
-/* Rows from k on (below m) whose stamps lie in day. */
+static inline bool stamp_in_day(const pp_log_run_t *run, uint32_t k, const pp_row_day_t *day)
+{
+    const uint8_t *t = run->time + (ptrdiff_t)k * run->stride;
+    return (uint64_t)get_le64(t) - (uint64_t)day->base < PP_ROW_MS_DAY;
+}
+
+/* Rows from k on (below m) whose stamps lie in day. A store's times never
+ * decrease, so when the first and the last lie in it, all do; else row by
+ * row. */
 static uint32_t in_day(const pp_log_run_t *run, uint32_t k, uint32_t m, const pp_row_day_t *day)
 {
     if (!day->valid) {
         return k;
     }
-    const uint8_t *t = run->time + (ptrdiff_t)k * run->stride;
-    for (; k < m && (uint64_t)get_le64(t) - (uint64_t)day->base < PP_ROW_MS_DAY;
-         k++, t += run->stride) {
+    if (k < m && stamp_in_day(run, k, day) && stamp_in_day(run, m - 1u, day)) {
+        return m;
+    }
+    for (; k < m && stamp_in_day(run, k, day); k++) {
     }
     return k;
 }
