@@ -211,6 +211,20 @@ static void check_journal(pp_fake_port_t *f)
     }
 }
 
+static void write_all(pp_fake_port_t *f, pp_host_crc32_fn crc)
+{
+    f->port.crc32_update = crc;
+    write_log(f);
+    write_journal(f);
+}
+
+static void check_all(pp_fake_port_t *f, pp_host_crc32_fn crc)
+{
+    f->port.crc32_update = crc;
+    check_log(f);
+    check_journal(f);
+}
+
 static void nvm_same_with_and_without_hook(void **state)
 {
     (void)state;
@@ -218,20 +232,12 @@ static void nvm_same_with_and_without_hook(void **state)
     pp_fake_port_t fast, table;
     pp_fake_port_init(&fast, NVM_SIZE, 16);
     pp_fake_port_init(&table, NVM_SIZE, 16);
-    fast.port.crc32_update = pp_host_crc32_clmul;
-    table.port.crc32_update = NULL;
-    write_log(&fast);
-    write_log(&table);
-    write_journal(&fast);
-    write_journal(&table);
+    write_all(&fast, pp_host_crc32_clmul);
+    write_all(&table, NULL);
     assert_memory_equal(fast.nvm, table.nvm, NVM_SIZE);
-    /* read each with the other's CRC code */
-    fast.port.crc32_update = NULL;
-    table.port.crc32_update = pp_host_crc32_clmul;
-    check_log(&fast);
-    check_log(&table);
-    check_journal(&fast);
-    check_journal(&table);
+    /* each read with the other's CRC code */
+    check_all(&fast, NULL);
+    check_all(&table, pp_host_crc32_clmul);
     pp_fake_port_free(&fast);
     pp_fake_port_free(&table);
 }
