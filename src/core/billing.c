@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "polyphase/port.h"
 #include "polyphase/nvm_keys.h"
+#include "polyphase/port.h"
 #include "core/le.h"
 
 #define KEY_STATE (PP_KEY_BILLING_BASE + 0x00)
