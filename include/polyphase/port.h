@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "polyphase/crc.h"
 #include "polyphase/error.h"
 
 /* Permanent memory geometry. Writes never cross a page; on flash-like
@@ -135,6 +136,19 @@ typedef struct pp_port {
     pp_err_t (*aes_unwrap)(void *ctx, const uint8_t kek[16], const uint8_t *src, size_t len,
                            uint8_t *dst);
 
+    /* --- CRC-32 (optional acceleration) ---
+     * The CRC-32/ISO-HDLC register update (reflected polynomial 0xEDB88320),
+     * exactly as pp_crc32_update(): crc is the register before data, the
+     * result the register after len bytes; no init value, no final xor.
+     * data has any alignment and may be NULL when len is 0. The log stores
+     * and the journal check one on every entry they read, so this is the
+     * place for a hardware CRC unit (e.g. STM32 families whose CRC unit
+     * reverses input and output) or carry-less multiply (x86 PCLMULQDQ,
+     * Arm PMULL; the host port picks it once, at setup).
+     * Must not change stored CRCs: the same function, only faster.
+     * NULL => the core's table code (pp_crc32_update). */
+    uint32_t (*crc32_update)(void *ctx, uint32_t crc, const void *data, size_t len);
+
     /* --- byte streams (received bytes come in via pp_meter_receive()) --- */
     pp_err_t (*stream_write)(void *ctx, pp_channel_t ch, unsigned conn,
                              const uint8_t *src, size_t len);
@@ -162,5 +176,20 @@ typedef struct pp_port {
 
 /* Checks that the mandatory entries are present and the geometry is sane. */
 pp_err_t pp_port_validate(const pp_port_t *port);
+
+/* CRC-32 register update through the port's crc32_update when it has one,
+ * else the core's table code; the core's hot CRC users call this. */
+static inline uint32_t pp_port_crc32_update(const pp_port_t *port, uint32_t crc,
+                                            const void *data, size_t len)
+{
+    return port->crc32_update != NULL ? port->crc32_update(port->ctx, crc, data, len)
+                                      : pp_crc32_update(crc, data, len);
+}
+
+/* One-shot CRC-32 (init, update, final) the same way: equals pp_crc32(). */
+static inline uint32_t pp_port_crc32(const pp_port_t *port, const void *data, size_t len)
+{
+    return pp_crc32_final(pp_port_crc32_update(port, pp_crc32_init(), data, len));
+}
 
 #endif

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "polyphase/crc.h"
 #include "polyphase/nvm_keys.h"
+#include "polyphase/port.h"
 #include "core/le.h"
 
 #define KEY_STATE (PP_KEY_BILLING_BASE + 0x00)
@@ -95,7 +95,7 @@ static pp_err_t save_state(pp_billing_t *b)
 
 /* ---- snapshot record ---- */
 
-static void encode_snap(const pp_billing_snapshot_t *s, uint8_t *p)
+static void encode_snap(const pp_port_t *port, const pp_billing_snapshot_t *s, uint8_t *p)
 {
     memset(p, 0, PP_BILLING_SLOT);
     pp_le_put32(p + 0, s->seq);
@@ -126,13 +126,13 @@ static void encode_snap(const pp_billing_snapshot_t *s, uint8_t *p)
     pp_le_put64(p + 224, s->p_plus_max_acc_tariff[0]);
     pp_le_put64(p + 232, s->p_plus_max_acc_tariff[1]);
     pp_le_put32(p + OFF_MAGIC, SNAP_MAGIC);
-    pp_le_put32(p + OFF_CRC, pp_crc32(p, OFF_CRC));
+    pp_le_put32(p + OFF_CRC, pp_port_crc32(port, p, OFF_CRC));
 }
 
-static pp_err_t decode_snap(const uint8_t *p, pp_billing_snapshot_t *s)
+static pp_err_t decode_snap(const pp_port_t *port, const uint8_t *p, pp_billing_snapshot_t *s)
 {
     PP_VERIFY(pp_le_get32(p + OFF_MAGIC) == SNAP_MAGIC, PP_ERR_CORRUPT);
-    PP_VERIFY(pp_le_get32(p + OFF_CRC) == pp_crc32(p, OFF_CRC), PP_ERR_CRC);
+    PP_VERIFY(pp_le_get32(p + OFF_CRC) == pp_port_crc32(port, p, OFF_CRC), PP_ERR_CRC);
     memset(s, 0, sizeof(*s));
     s->seq = pp_le_get32(p + 0);
     s->utc_ms = (int64_t)pp_le_get64(p + 4);
@@ -174,7 +174,7 @@ static pp_err_t read_seq(pp_billing_t *b, uint32_t seq, pp_billing_snapshot_t *o
 {
     uint8_t buf[PP_BILLING_SLOT];
     PP_TRY(b->port->nvm_read(b->port->ctx, slot_addr(b, seq), buf, PP_BILLING_SLOT));
-    PP_TRY(decode_snap(buf, out));
+    PP_TRY(decode_snap(b->port, buf, out));
     PP_VERIFY(out->seq == seq, PP_ERR_CORRUPT);
     return PP_OK;
 }
@@ -228,7 +228,8 @@ static pp_err_t scan(pp_billing_t *b, pp_billing_snapshot_t *newest)
     for (uint32_t i = 0; i < b->slots; i++) {
         PP_TRY(b->port->nvm_read(b->port->ctx, b->base + i * PP_BILLING_SLOT, buf,
                                  PP_BILLING_SLOT));
-        if (decode_snap(buf, &s) == PP_OK && s.seq % b->slots == i && s.seq > newest->seq) {
+        if (decode_snap(b->port, buf, &s) == PP_OK && s.seq % b->slots == i &&
+            s.seq > newest->seq) {
             *newest = s;
         }
     }
@@ -302,7 +303,7 @@ pp_err_t pp_billing_write_snapshot(pp_billing_t *b, pp_billing_snapshot_t *snap)
     uint8_t rec[PP_BILLING_SLOT];
     snap->seq = b->committed_seq + 1u;
     snap->stop_counter = b->stop_counter + 1u;
-    encode_snap(snap, rec);
+    encode_snap(b->port, snap, rec);
     return write_slot(b, snap->seq, rec);
 }
 

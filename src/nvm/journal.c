@@ -29,7 +29,7 @@
 
 #include <string.h>
 
-#include "polyphase/crc.h"
+#include "polyphase/port.h"
 
 #define SEG_MAGIC 0x314A5050u /* "PPJ1" */
 
@@ -149,7 +149,7 @@ static int seg_header(const pp_journal_t *j, uint16_t s, uint32_t *seq)
 {
     uint8_t h[SEG_HDR];
     PP_TRY(nvm_get(j, seg_addr(j, s), h, SEG_HDR));
-    if (get32(h) != SEG_MAGIC || get32(h + 12) != pp_crc32(h, 12)) {
+    if (get32(h) != SEG_MAGIC || get32(h + 12) != pp_port_crc32(j->port, h, 12)) {
         return 0;
     }
     if (get32(h + 8) != j->seg_size) {
@@ -224,7 +224,7 @@ static pp_err_t open_next(pp_journal_t *j)
     put32(h, SEG_MAGIC);
     put32(h + 4, j->seq);
     put32(h + 8, j->seg_size);
-    put32(h + 12, pp_crc32(h, 12));
+    put32(h + 12, pp_port_crc32(j->port, h, 12));
     PP_TRY(nvm_put(j, a, h, SEG_HDR));
     j->seq++;
     if (!j->active) {
@@ -247,7 +247,7 @@ static pp_err_t record_write(pp_journal_t *j, uint8_t *rec, unsigned type, uint1
     rec[1] = (uint8_t)len;
     put16(rec + 2, key);
     put32(rec + 4, j->seq);
-    put32(rec + REC_HDR + len, pp_crc32(rec, REC_HDR + (size_t)len));
+    put32(rec + REC_HDR + len, pp_port_crc32(j->port, rec, REC_HDR + (size_t)len));
     uint32_t a = seg_addr(j, j->head_seg) + j->head;
     pp_err_t rc = nvm_put(j, a, rec, n);
     if (rc != PP_OK) {
@@ -270,7 +270,8 @@ static pp_err_t record_load(const pp_journal_t *j, const pp_journal_index_entry_
     PP_TRY(nvm_get(j, e->addr - REC_HDR, rec, REC_OVERHEAD + (uint32_t)e->len));
     PP_VERIFY((((rec[0] & 0x0Fu) << 8) | rec[1]) == e->len && get16(rec + 2) == e->key,
               PP_ERR_CORRUPT);
-    PP_VERIFY(get32(rec + REC_HDR + e->len) == pp_crc32(rec, REC_HDR + (size_t)e->len),
+    PP_VERIFY(get32(rec + REC_HDR + e->len) ==
+                  pp_port_crc32(j->port, rec, REC_HDR + (size_t)e->len),
               PP_ERR_CORRUPT);
     return PP_OK;
 }
@@ -436,7 +437,8 @@ static int parse_record(const pp_journal_t *j, uint32_t a0, uint32_t off, uint32
     }
     *len = n;
     *err = nvm_get(j, a0 + off + REC_HDR, rec + REC_HDR, (uint32_t)n + 4u);
-    return *err == PP_OK && get32(rec + REC_HDR + n) == pp_crc32(rec, REC_HDR + (size_t)n) &&
+    return *err == PP_OK &&
+           get32(rec + REC_HDR + n) == pp_port_crc32(j->port, rec, REC_HDR + (size_t)n) &&
            get32(rec + 4) > last_seq;
 }
 

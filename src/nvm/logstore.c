@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/le.h"
-#include "polyphase/crc.h"
 
 #define SEQ_MAX 0xFFFFFFFEu
 #define SLOT_MAX (PP_LOGSTORE_OVERHEAD + PP_LOGSTORE_MAX_PAYLOAD)
@@ -21,17 +20,18 @@ uint32_t pp_logstore_slots_for(uint32_t region_size, uint16_t payload_len)
     return region_size / ((uint32_t)payload_len + PP_LOGSTORE_OVERHEAD);
 }
 
-static uint32_t tag_crc(uint32_t tag)
+static uint32_t tag_crc(const pp_port_t *port, uint32_t tag)
 {
     uint8_t t[4];
     pp_le_put32(t, tag);
-    return pp_crc32_update(pp_crc32_init(), t, sizeof(t));
+    return pp_port_crc32_update(port, pp_crc32_init(), t, sizeof(t));
 }
 
-/* CRC-32 over the tag (little-endian) and the slot body. */
-static uint32_t slot_crc(const pp_logstore_t *ls, const uint8_t *slot, uint16_t body_len)
+/* CRC-32 over the tag (little-endian) and the slot body; through the
+ * port's CRC hook, as every slot read checks one. */
+static inline uint32_t slot_crc(const pp_logstore_t *ls, const uint8_t *slot, uint16_t body_len)
 {
-    return pp_crc32_final(pp_crc32_update(ls->tag_crc, slot, body_len));
+    return pp_crc32_final(pp_port_crc32_update(ls->port, ls->tag_crc, slot, body_len));
 }
 
 /* Reads slot i; payload (payload_len bytes) copied out when valid. */
@@ -132,7 +132,7 @@ pp_err_t pp_logstore_open(pp_logstore_t *ls, const pp_port_t *port, uint32_t bas
     ls->base = base;
     ls->capacity = capacity;
     ls->tag = tag;
-    ls->tag_crc = tag_crc(tag);
+    ls->tag_crc = tag_crc(port, tag);
     ls->payload_len = payload_len;
     ls->slot_len = (uint16_t)slot_len;
     return recover(ls);

@@ -1,5 +1,6 @@
 #include "fake_port.h"
 
+#include "host_crc32.h"
 #include "host_crypto.h"
 
 #include <stdio.h>
@@ -165,6 +166,7 @@ void pp_fake_port_init(pp_fake_port_t *f, uint32_t nvm_size, uint32_t page_size)
         .gcm_encrypt = pp_host_gcm_encrypt,
         .gcm_decrypt = pp_host_gcm_decrypt,
         .sha256 = pp_host_sha256,
+        .crc32_update = pp_host_crc32_select(),
         .stream_write = fake_stream_write,
         .stream_set_baud = fake_stream_set_baud,
         .stream_close = fake_stream_close,

@@ -1,5 +1,6 @@
 /* A deterministic port for tests: fake monotonic clock and RTC, NVM in RAM with
- * power-cut injection, seeded RNG, captured stream output, settable inputs.
+ * power-cut injection, seeded RNG, captured stream output, settable inputs;
+ * crypto and the CRC-32 hook as the host port has them.
  * Host-only (uses the heap); never linked into the core. */
 #ifndef PP_TEST_FAKE_PORT_H
 #define PP_TEST_FAKE_PORT_H

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host_crc32.h"
 #include "host_crypto.h"
 
 static uint64_t mono_ns(void)
@@ -205,6 +206,7 @@ void pp_host_port_init(pp_host_port_t *hp, pp_host_clock_mode_t mode, double spe
         .gcm_encrypt = pp_host_gcm_encrypt,
         .gcm_decrypt = pp_host_gcm_decrypt,
         .sha256 = pp_host_sha256,
+        .crc32_update = pp_host_crc32_select(),
         .stream_write = host_stream_write,
         .stream_set_baud = host_stream_set_baud,
         .stream_close = host_stream_close,

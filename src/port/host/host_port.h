@@ -1,7 +1,8 @@
 /* The virtual meter's port: POSIX clocks (real time, N times faster, or a
  * virtual clock the caller advances), an NVM image file, Mbed TLS crypto,
- * kernel entropy, TCP/pty streams, and host-side state for the outputs,
- * inputs and display so the CLI and front panel can show them. */
+ * CRC-32 by carry-less multiply when the CPU has it, kernel entropy, TCP/pty
+ * streams, and host-side state for the outputs, inputs and display so the
+ * CLI and front panel can show them. */
 #ifndef PP_HOST_PORT_H
 #define PP_HOST_PORT_H
 
