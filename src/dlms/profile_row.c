@@ -366,19 +366,26 @@ static inline bool stamp_in_day(const pp_log_run_t *run, uint32_t k, const pp_ro
 }
 
 /* Rows from k on (below m) whose stamps lie in day. A store's times never
- * decrease, so when the first and the last lie in it, all do; else row by
- * row. */
+ * decrease, so the rows in it are a prefix: when the last lies in it, all
+ * do; else the first one outside is bisected for. */
 static uint32_t in_day(const pp_log_run_t *run, uint32_t k, uint32_t m, const pp_row_day_t *day)
 {
-    if (!day->valid) {
+    if (!day->valid || k >= m || !stamp_in_day(run, k, day)) {
         return k;
     }
-    if (k < m && stamp_in_day(run, k, day) && stamp_in_day(run, m - 1u, day)) {
+    if (stamp_in_day(run, m - 1u, day)) {
         return m;
     }
-    for (; k < m && stamp_in_day(run, k, day); k++) {
+    uint32_t in = k, out = m - 1u; /* in lies in the day, out not */
+    while (out - in > 1u) {
+        const uint32_t mid = in + (out - in) / 2u;
+        if (stamp_in_day(run, mid, day)) {
+            in = mid;
+        } else {
+            out = mid;
+        }
     }
-    return k;
+    return out;
 }
 
 uint32_t pp_row_plan_rows(const pp_row_layout_t *l, const pp_log_run_t *run, uint32_t from,
