@@ -425,9 +425,14 @@ static inline pp_err_t walk_container(pp_axdr_rd_t *rd, size_t *pos, unsigned de
     return PP_OK;
 }
 
-/* A value that is neither fixed-size nor a container. */
-static pp_err_t walk_other(pp_axdr_rd_t *rd, unsigned kind, size_t *pos, unsigned depth)
+/* One value that is not a container, with every check. */
+static pp_err_t walk_simple(pp_axdr_rd_t *rd, unsigned kind, size_t *pos, unsigned depth)
 {
+    if (kind <= TK_FIXED_MAX) {
+        PP_VERIFY(kind <= rd->end - *pos, PP_ERR_TRUNCATED);
+        *pos += kind;
+        return PP_OK;
+    }
     if (kind == TK_STRING || kind == TK_BITS) {
         size_t p = *pos + 1;
         uint32_t n;
@@ -480,7 +485,7 @@ typedef struct memo {
     size_t elem_start; /* start of the element being walked at that level */
     size_t at;         /* the element whose shape mask holds */
     size_t len;        /* its octets; 0: no shape yet */
-    size_t span;       /* len rounded up to whole 8-octet words */
+    size_t span;       /* len rounded up to whole 16-octet steps */
     uint8_t mask[SHAPE_MAX];
 } memo_t;
 
@@ -517,37 +522,48 @@ static bool shape_take(memo_t *m, const uint8_t *buf, size_t start, size_t stop)
     }
     m->at = start;
     m->len = len;
-    m->span = (len + 7u) & ~(size_t)7u;
+    m->span = (len + 15u) & ~(size_t)15u;
     return i == len;
 }
 
+static inline uint64_t word_diff(const uint8_t *a, const uint8_t *b, const uint8_t *mask)
+{
+    uint64_t wa, wb, wm;
+    memcpy(&wa, a, 8);
+    memcpy(&wb, b, 8);
+    memcpy(&wm, mask, 8);
+    return (wa ^ wb) & wm;
+}
+
+/* Two words a step: the loop costs as much as the compare otherwise. */
 static inline bool same_shape(const uint8_t *a, const uint8_t *b, const uint8_t *mask, size_t span)
 {
     uint64_t diff = 0;
-    for (size_t i = 0; i < span; i += 8) {
-        uint64_t wa, wb, wm;
-        memcpy(&wa, a + i, 8);
-        memcpy(&wb, b + i, 8);
-        memcpy(&wm, mask + i, 8);
-        diff |= (wa ^ wb) & wm;
+    for (size_t i = 0; i < span; i += 16) {
+        diff |= word_diff(a + i, b + i, mask + i) | word_diff(a + i + 8, b + i + 8, mask + i + 8);
     }
     return diff == 0;
 }
 
-/* The elements from pos on that have the remembered shape, skipped whole
- * (span <= end - pos bounds what the word loads read, too). */
+/* The elements from pos on that have the remembered shape, skipped whole;
+ * only those whose word loads (span octets) stay inside the buffer. */
 static size_t memo_run(const memo_t *m, const uint8_t *buf, size_t pos, size_t end,
                        uint32_t *count)
 {
     const uint8_t *const first = buf + m->at;
     const size_t len = m->len;
     const size_t span = m->span;
-    uint32_t n = *count;
-    while (n != 0 && span <= end - pos && same_shape(first, buf + pos, m->mask, span)) {
-        pos += len;
-        n--;
+    if (span > end - pos) {
+        return pos;
     }
-    *count = n;
+    const size_t fit = (end - pos - span) / len + 1u;
+    const uint32_t run = *count < fit ? *count : (uint32_t)fit;
+    uint32_t done = 0;
+    while (done < run && same_shape(first, buf + pos, m->mask, span)) {
+        pos += len;
+        done++;
+    }
+    *count -= done;
     return pos;
 }
 
@@ -570,6 +586,20 @@ static inline void memo_claim(memo_t *m, unsigned level, const uint8_t *buf, siz
         m->elem_start = pos;
         m->len = 0;
     }
+}
+
+static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count);
+
+/* The n elements of a container opened with the walk's stack full. */
+static pp_err_t walk_nested(pp_axdr_rd_t *rd, size_t *pos, unsigned open, uint32_t n)
+{
+    const uint8_t base = rd->depth;
+    rd->pos = *pos;
+    rd->depth = (uint8_t)(base + open + 1u);
+    pp_err_t rc = walk_values(rd, n);
+    rd->depth = base;
+    *pos = rd->pos;
+    return rc;
 }
 
 /* Walks count consecutive values at rd->pos, rd->depth containers deep, in
@@ -617,16 +647,8 @@ static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
         }
         const size_t at = pos;
         const unsigned kind = TAG_KIND[buf[pos]];
-        if (kind <= TK_FIXED_MAX) {
-            if (kind > end - pos) {
-                rc = PP_ERR_TRUNCATED;
-                break;
-            }
-            pos += kind;
-            continue;
-        }
         if (kind != TK_CONTAINER) {
-            rc = walk_other(rd, kind, &pos, rd->depth + open);
+            rc = walk_simple(rd, kind, &pos, rd->depth + open);
             if (rc != PP_OK) {
                 break;
             }
@@ -638,12 +660,7 @@ static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
             break;
         }
         if (open == PP_AXDR_MAX_DEPTH) {
-            const uint8_t base = rd->depth;
-            rd->pos = pos;
-            rd->depth = (uint8_t)(base + open + 1u);
-            rc = walk_values(rd, n);
-            rd->depth = base;
-            pos = rd->pos;
+            rc = walk_nested(rd, &pos, open, n);
             if (rc != PP_OK) {
                 break;
             }
