@@ -457,17 +457,18 @@ static pp_err_t walk_simple(pp_axdr_rd_t *rd, unsigned kind, size_t *pos, unsign
     return kind == TK_UNSUPPORTED ? PP_ERR_UNSUPPORTED : PP_ERR_MALFORMED;
 }
 
-/* Fixed-size values in a row, without bound checks: the caller made sure
- * each of the count values due could take the widest one. */
-static inline size_t walk_fixed_run(const uint8_t *buf, size_t pos, uint32_t *count)
+/* Up to *left fixed-size values in a row, without bound checks: the caller
+ * made sure each of them could take the widest one. Stops at any other
+ * value; *left says how many were not walked. */
+static inline size_t walk_fixed_run(const uint8_t *buf, size_t pos, uint32_t *left)
 {
-    uint32_t n = *count;
+    uint32_t n = *left;
     unsigned kind;
     while (n && (kind = TAG_KIND[buf[pos]]) <= TK_FIXED_MAX) {
         pos += kind;
         n--;
     }
-    *count = n;
+    *left = n;
     return pos;
 }
 
@@ -477,7 +478,7 @@ static inline size_t walk_fixed_run(const uint8_t *buf, size_t pos, uint32_t *co
  * octets there, and room for all of it, takes every branch the first one
  * took and is valid and as long. Elements holding a compact-array (whose
  * validity hangs on contents) or longer than SHAPE_MAX are walked. */
-#define SHAPE_MAX 64u
+#define SHAPE_MAX 128u
 #define NO_MEMO 0xFFFFu
 
 typedef struct memo {
@@ -624,13 +625,19 @@ static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
             count = due[--open];
             continue;
         }
-        /* counts are at most PP_AXDR_MAX_LEN: no overflow */
-        if (open != memo.level && (size_t)count * TK_FIXED_MAX <= end - pos) {
-            pos = walk_fixed_run(buf, pos, &count);
-            if (count == 0) {
-                continue;
+        if (open != memo.level) {
+            /* as many values as cannot run past end even at the widest */
+            const size_t safe = (end - pos) / TK_FIXED_MAX;
+            uint32_t left = count < safe ? count : (uint32_t)safe;
+            if (left != 0) {
+                const uint32_t planned = left;
+                pos = walk_fixed_run(buf, pos, &left);
+                count -= planned - left;
+                if (left == 0) {
+                    continue;
+                }
             }
-        } else if (open == memo.level) {
+        } else {
             if (memo_ready(&memo, buf, pos)) {
                 pos = memo_run(&memo, buf, pos, end, &count);
                 if (count == 0) {
