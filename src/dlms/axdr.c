@@ -614,7 +614,9 @@ static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
     size_t pos = rd->pos;
     uint32_t due[PP_AXDR_MAX_DEPTH];
     unsigned open = 0;
-    memo_t memo = {.level = NO_MEMO};
+    memo_t memo; /* the mask is written before it is read */
+    memo.level = NO_MEMO;
+    memo.len = 0;
     pp_err_t rc = PP_OK;
     for (;;) {
         if (count == 0) {
