@@ -102,7 +102,8 @@ typedef struct pp_axdr_value {
 pp_err_t pp_axdr_get(pp_axdr_rd_t *rd, pp_axdr_value_t *out);
 
 /* Skips exactly one complete Data value, validating everything inside it,
- * arrays/structures recursively with the depth cap. */
+ * arrays/structures nested at most max_depth deep counting rd->depth
+ * (which it leaves as it found it). */
 pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd);
 /* Size of the one complete Data value at buf (>0), or a negative error.
  * Trailing bytes after it are the caller's business: compare with len to

@@ -153,27 +153,52 @@ static pp_err_t put_tag_len_bytes(pp_axdr_wr_t *wr, uint8_t tag, uint32_t len_fi
 
 /* ---- type table --------------------------------------------------------- */
 
+/* What each tag is, one octet per tag so a walk needs no range tests:
+ * 1..TK_FIXED_MAX a fixed-size value taking that many octets with its
+ * tag, else one of the kinds below. */
+enum {
+    TK_FIXED_MAX = 13,  /* date-time: tag and 12 octets */
+    TK_STRING = 0x40,   /* octet-, visible-, utf8-string: length in octets */
+    TK_BITS,            /* bit-string: length in bits */
+    TK_CONTAINER,       /* array, structure: element count */
+    TK_COMPACT,         /* compact-array */
+    TK_UNSUPPORTED,     /* floating-point, delta types */
+    TK_UNKNOWN,
+};
+#define F(n) (1 + (n))
+#define S_ TK_STRING
+#define C_ TK_CONTAINER
+#define U_ TK_UNSUPPORTED
+#define X_ TK_UNKNOWN
+#define X4 X_, X_, X_, X_
+#define X16 X4, X4, X4, X4
+static const uint8_t TAG_KIND[] = {
+    /* 0x00 null, array, structure, boolean, bit-string, double-long(-unsigned),
+     * floating-point, -, octet-, visible-string, -, utf8-string, bcd, -, integer */
+    F(0), C_, C_, F(1), TK_BITS, F(4), F(4), U_, X_, S_, S_, X_, S_, F(1), X_, F(1),
+    /* 0x10 long, unsigned, long-unsigned, compact-array, long64(-unsigned), enum,
+     * float32, float64, date-time, date, time, delta types 0x1C..0x21 */
+    F(2), F(1), F(2), TK_COMPACT, F(8), F(8), F(1), F(4), F(8), F(12), F(5), F(4), U_, U_, U_, U_,
+    U_, U_, X_, X_, X4, X4, X4,                                              /* 0x20 */
+    X16, X16, X16, X16, X16, X16, X16, X16, X16, X16, X16, X16,              /* 0x30..0xEF */
+    X4, X4, X4, X_, X_, X_, F(0) /* 0xFF don't-care */};
+_Static_assert(sizeof TAG_KIND == 256, "one kind per tag");
+#undef F
+#undef S_
+#undef C_
+#undef U_
+#undef X_
+#undef X4
+#undef X16
+
 /* Fixed content size of a simple type, -1 for length-prefixed strings,
- * -2 for containers/compact-array, -3 unsupported standard tag, -4 unknown;
- * a table over tags 0..33 (every value of a profile row asks). */
-static const int8_t FIXED_SIZE[PP_DT_DELTA_DOUBLE_LONG_UNSIGNED + 1] = {
-    [PP_DT_NULL] = 0, [PP_DT_ARRAY] = -2, [PP_DT_STRUCTURE] = -2, [PP_DT_BOOLEAN] = 1,
-    [PP_DT_BIT_STRING] = -1, [PP_DT_DOUBLE_LONG] = 4, [PP_DT_DOUBLE_LONG_UNSIGNED] = 4,
-    [PP_DT_FLOATING_POINT] = -3, [8] = -4, [PP_DT_OCTET_STRING] = -1,
-    [PP_DT_VISIBLE_STRING] = -1, [11] = -4, [PP_DT_UTF8_STRING] = -1, [PP_DT_BCD] = 1,
-    [14] = -4, [PP_DT_INTEGER] = 1, [PP_DT_LONG] = 2, [PP_DT_UNSIGNED] = 1,
-    [PP_DT_LONG_UNSIGNED] = 2, [PP_DT_COMPACT_ARRAY] = -2, [PP_DT_LONG64] = 8,
-    [PP_DT_LONG64_UNSIGNED] = 8, [PP_DT_ENUM] = 1, [PP_DT_FLOAT32] = 4, [PP_DT_FLOAT64] = 8,
-    [PP_DT_DATE_TIME] = 12, [PP_DT_DATE] = 5, [PP_DT_TIME] = 4,
-    [PP_DT_DELTA_INTEGER] = -3, [29] = -3, [30] = -3, [31] = -3, [32] = -3,
-    [PP_DT_DELTA_DOUBLE_LONG_UNSIGNED] = -3};
+ * -2 for containers/compact-array, -3 unsupported standard tag, -4 unknown. */
+static const int8_t OTHER_SIZE[] = {-1, -1, -2, -2, -3, -4}; /* from TK_STRING on */
 
 static int fixed_size(uint8_t tag)
 {
-    if (tag <= PP_DT_DELTA_DOUBLE_LONG_UNSIGNED) {
-        return FIXED_SIZE[tag];
-    }
-    return tag == PP_DT_DONT_CARE ? 0 : -4;
+    const unsigned kind = TAG_KIND[tag];
+    return kind <= TK_FIXED_MAX ? (int)kind - 1 : OTHER_SIZE[kind - TK_STRING];
 }
 
 static pp_err_t bad_tag(int kind)
@@ -372,83 +397,297 @@ pp_err_t pp_axdr_get(pp_axdr_rd_t *rd, pp_axdr_value_t *out)
     return bad_tag(k);
 }
 
-/* Fixed-size values and octet strings need only room, no decoding (rows
- * of profiles are made of them): 1 skipped, 0 not such a value, or an
- * error as pp_axdr_get gives it. */
-static inline int skip_flat(pp_axdr_rd_t *rd)
+/* ---- skipping whole values ---------------------------------------------- */
+
+/* An A-XDR length at *pos: the short form inline, the rest (rare) through
+ * pp_axdr_get_length with all its checks. */
+static inline pp_err_t walk_length(pp_axdr_rd_t *rd, size_t *pos, uint32_t *n)
 {
-    if (rd->pos >= rd->end) {
-        return 0;
+    if (*pos < rd->end && rd->buf[*pos] < 0x80) {
+        *n = rd->buf[(*pos)++];
+        return PP_OK;
     }
-    const uint8_t tag = rd->buf[rd->pos];
-    const int k = fixed_size(tag);
-    if (k >= 0) {
-        PP_VERIFY((size_t)k < rd->end - rd->pos, PP_ERR_TRUNCATED);
-        rd->pos += 1u + (size_t)k;
-        return 1;
-    }
-    if (tag != PP_DT_OCTET_STRING && tag != PP_DT_VISIBLE_STRING && tag != PP_DT_UTF8_STRING) {
-        return 0;
-    }
-    uint32_t n;
-    rd->pos++;
-    PP_TRY(pp_axdr_get_length(rd, &n));
-    PP_VERIFY(pp_axdr_remaining(rd) >= n, PP_ERR_TRUNCATED);
-    rd->pos += n;
-    return 1;
+    rd->pos = *pos;
+    PP_TRY(pp_axdr_get_length(rd, n));
+    *pos = rd->pos;
+    return PP_OK;
 }
 
-/* The count elements of a container: fixed-size values and short octet
- * strings in this loop on a local position (a profile answer has
- * thousands), anything else through pp_axdr_skip. */
-static pp_err_t skip_elements(pp_axdr_rd_t *rd, uint32_t count)
+/* Array/structure header at *pos; depth counts the containers open around it. */
+static inline pp_err_t walk_container(pp_axdr_rd_t *rd, size_t *pos, unsigned depth, uint32_t *n)
 {
-    const uint8_t *buf = rd->buf;
+    size_t p = *pos + 1;
+    PP_TRY(walk_length(rd, &p, n));
+    PP_VERIFY(depth < rd->max_depth, PP_ERR_DEPTH);
+    /* every element takes at least its tag octet */
+    PP_VERIFY(*n <= rd->end - p, PP_ERR_TRUNCATED);
+    *pos = p;
+    return PP_OK;
+}
+
+/* One value that is not a container, with every check. */
+static pp_err_t walk_simple(pp_axdr_rd_t *rd, unsigned kind, size_t *pos, unsigned depth)
+{
+    if (kind <= TK_FIXED_MAX) {
+        PP_VERIFY(kind <= rd->end - *pos, PP_ERR_TRUNCATED);
+        *pos += kind;
+        return PP_OK;
+    }
+    if (kind == TK_STRING || kind == TK_BITS) {
+        size_t p = *pos + 1;
+        uint32_t n;
+        PP_TRY(walk_length(rd, &p, &n));
+        if (kind == TK_BITS) {
+            n = n / 8u + (n % 8u != 0);
+        }
+        PP_VERIFY(n <= rd->end - p, PP_ERR_TRUNCATED);
+        *pos = p + n;
+        return PP_OK;
+    }
+    if (kind == TK_COMPACT) { /* validated whole, at this depth */
+        const uint8_t base = rd->depth;
+        pp_axdr_value_t v;
+        rd->pos = *pos;
+        rd->depth = (uint8_t)depth;
+        pp_err_t rc = pp_axdr_get(rd, &v);
+        rd->depth = base;
+        *pos = rd->pos;
+        return rc;
+    }
+    return kind == TK_UNSUPPORTED ? PP_ERR_UNSUPPORTED : PP_ERR_MALFORMED;
+}
+
+/* Up to *left fixed-size values in a row, without bound checks: the caller
+ * made sure each of them could take the widest one. Stops at any other
+ * value; *left says how many were not walked. */
+static inline size_t walk_fixed_run(const uint8_t *buf, size_t pos, uint32_t *left)
+{
+    uint32_t n = *left;
+    unsigned kind;
+    while (n && (kind = TAG_KIND[buf[pos]]) <= TK_FIXED_MAX) {
+        pos += kind;
+        n--;
+    }
+    *left = n;
+    return pos;
+}
+
+/* Rows of a profile are arrays of structures of one shape. A walk remembers
+ * which octets of one validated element are tags and lengths (0xFF in mask)
+ * rather than contents: a later element of the same array with the same
+ * octets there, and room for all of it, takes every branch the first one
+ * took and is valid and as long. Elements holding a compact-array (whose
+ * validity hangs on contents) or longer than SHAPE_MAX are walked. */
+#define SHAPE_MAX 128u
+#define NO_MEMO 0xFFFFu
+
+typedef struct memo {
+    unsigned level;    /* the array level whose elements it follows, or NO_MEMO */
+    size_t elem_start; /* start of the element being walked at that level */
+    size_t at;         /* the element whose shape mask holds */
+    size_t len;        /* its octets; 0: no shape yet */
+    size_t span;       /* len rounded up to whole 16-octet steps */
+    uint8_t mask[SHAPE_MAX];
+} memo_t;
+
+static bool shape_take(memo_t *m, const uint8_t *buf, size_t start, size_t stop)
+{
+    const size_t len = stop - start;
+    const uint8_t *el = buf + start;
+    if (len > SHAPE_MAX) {
+        return false;
+    }
+    memset(m->mask, 0, sizeof m->mask);
+    size_t i = 0;
+    while (i < len) {
+        const unsigned kind = TAG_KIND[el[i]];
+        m->mask[i++] = 0xFF;
+        if (kind <= TK_FIXED_MAX) {
+            i += kind - 1u;
+            continue;
+        }
+        if (kind != TK_STRING && kind != TK_BITS && kind != TK_CONTAINER) {
+            return false;
+        }
+        pp_axdr_rd_t r;
+        uint32_t n;
+        pp_axdr_rd_init(&r, el + i, len - i);
+        if (pp_axdr_get_length(&r, &n) != PP_OK) {
+            return false;
+        }
+        memset(m->mask + i, 0xFF, r.pos);
+        i += r.pos;
+        if (kind != TK_CONTAINER) {
+            i += kind == TK_BITS ? n / 8u + (n % 8u != 0) : n;
+        }
+    }
+    m->at = start;
+    m->len = len;
+    m->span = (len + 15u) & ~(size_t)15u;
+    return i == len;
+}
+
+static inline uint64_t word_diff(const uint8_t *a, const uint8_t *b, const uint8_t *mask)
+{
+    uint64_t wa, wb, wm;
+    memcpy(&wa, a, 8);
+    memcpy(&wb, b, 8);
+    memcpy(&wm, mask, 8);
+    return (wa ^ wb) & wm;
+}
+
+/* Two words a step: the loop costs as much as the compare otherwise. */
+static inline bool same_shape(const uint8_t *a, const uint8_t *b, const uint8_t *mask, size_t span)
+{
+    uint64_t diff = 0;
+    for (size_t i = 0; i < span; i += 16) {
+        diff |= word_diff(a + i, b + i, mask + i) | word_diff(a + i + 8, b + i + 8, mask + i + 8);
+    }
+    return diff == 0;
+}
+
+/* The elements from pos on that have the remembered shape, skipped whole;
+ * only those whose word loads (span octets) stay inside the buffer. */
+static size_t memo_run(const memo_t *m, const uint8_t *buf, size_t pos, size_t end,
+                       uint32_t *count)
+{
+    const uint8_t *const first = buf + m->at;
+    const size_t len = m->len;
+    const size_t span = m->span;
+    if (span > end - pos) {
+        return pos;
+    }
+    const size_t fit = (end - pos - span) / len + 1u;
+    const uint32_t run = *count < fit ? *count : (uint32_t)fit;
+    uint32_t done = 0;
+    while (done < run && same_shape(first, buf + pos, m->mask, span)) {
+        pos += len;
+        done++;
+    }
+    *count -= done;
+    return pos;
+}
+
+/* At an element start of the memo's array: whether there is a shape,
+ * taken now from the element just walked if there was none. */
+static bool memo_ready(memo_t *m, const uint8_t *buf, size_t pos)
+{
+    if (m->len == 0 && pos != m->elem_start && !shape_take(m, buf, m->elem_start, pos)) {
+        m->level = NO_MEMO; /* free for an array further in */
+        m->len = 0;
+    }
+    return m->len != 0;
+}
+
+static inline void memo_claim(memo_t *m, unsigned level, const uint8_t *buf, size_t pos,
+                              uint32_t n)
+{
+    if (m->level == NO_MEMO && n >= 2 && TAG_KIND[buf[pos]] == TK_CONTAINER) {
+        m->level = level;
+        m->elem_start = pos;
+        m->len = 0;
+    }
+}
+
+static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count);
+
+/* The n elements of a container opened with the walk's stack full. */
+static pp_err_t walk_nested(pp_axdr_rd_t *rd, size_t *pos, unsigned open, uint32_t n)
+{
+    const uint8_t base = rd->depth;
+    rd->pos = *pos;
+    rd->depth = (uint8_t)(base + open + 1u);
+    pp_err_t rc = walk_values(rd, n);
+    rd->depth = base;
+    *pos = rd->pos;
+    return rc;
+}
+
+/* Walks count consecutive values at rd->pos, rd->depth containers deep, in
+ * one loop: due[] holds the values still due in each enclosing container.
+ * Deeper than PP_AXDR_MAX_DEPTH (a max_depth above the default) it goes on
+ * in a nested walk. */
+static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
+{
+    const uint8_t *const buf = rd->buf;
     const size_t end = rd->end;
     size_t pos = rd->pos;
-    for (uint32_t i = 0; i < count; i++) {
-        if (pos < end) {
-            const int k = fixed_size(buf[pos]);
-            if (k >= 0) {
-                PP_VERIFY((size_t)k < end - pos, PP_ERR_TRUNCATED);
-                pos += 1u + (size_t)k;
-                continue;
+    uint32_t due[PP_AXDR_MAX_DEPTH];
+    unsigned open = 0;
+    memo_t memo; /* the mask is written before it is read */
+    memo.level = NO_MEMO;
+    memo.len = 0;
+    pp_err_t rc = PP_OK;
+    for (;;) {
+        if (count == 0) {
+            if (open == 0) {
+                break;
             }
-            if (buf[pos] == PP_DT_OCTET_STRING && end - pos >= 2 && buf[pos + 1] < 0x80) {
-                PP_VERIFY(buf[pos + 1] <= end - pos - 2, PP_ERR_TRUNCATED);
-                pos += 2u + buf[pos + 1];
-                continue;
-            }
+            memo.level = open == memo.level ? NO_MEMO : memo.level;
+            count = due[--open];
+            continue;
         }
-        rd->pos = pos;
-        PP_TRY(pp_axdr_skip(rd));
-        pos = rd->pos;
+        if (open != memo.level) {
+            /* as many values as cannot run past end even at the widest */
+            const size_t safe = (end - pos) / TK_FIXED_MAX;
+            uint32_t left = count < safe ? count : (uint32_t)safe;
+            if (left != 0) {
+                const uint32_t planned = left;
+                pos = walk_fixed_run(buf, pos, &left);
+                count -= planned - left;
+                if (left == 0) {
+                    continue;
+                }
+            }
+        } else {
+            if (memo_ready(&memo, buf, pos)) {
+                pos = memo_run(&memo, buf, pos, end, &count);
+                if (count == 0) {
+                    continue;
+                }
+            }
+            memo.len = 0; /* walked below; the next element start takes its shape */
+            memo.elem_start = pos;
+        }
+        count--;
+        if (pos == end) {
+            rc = PP_ERR_TRUNCATED;
+            break;
+        }
+        const size_t at = pos;
+        const unsigned kind = TAG_KIND[buf[pos]];
+        if (kind != TK_CONTAINER) {
+            rc = walk_simple(rd, kind, &pos, rd->depth + open);
+            if (rc != PP_OK) {
+                break;
+            }
+            continue;
+        }
+        uint32_t n;
+        rc = walk_container(rd, &pos, rd->depth + open, &n);
+        if (rc != PP_OK) {
+            break;
+        }
+        if (open == PP_AXDR_MAX_DEPTH) {
+            rc = walk_nested(rd, &pos, open, n);
+            if (rc != PP_OK) {
+                break;
+            }
+            continue;
+        }
+        due[open++] = count;
+        count = n;
+        if (buf[at] == PP_DT_ARRAY) {
+            memo_claim(&memo, open, buf, pos, n);
+        }
     }
     rd->pos = pos;
-    return PP_OK;
+    return rc;
 }
 
 pp_err_t pp_axdr_skip(pp_axdr_rd_t *rd)
 {
-    const int flat = skip_flat(rd);
-    if (flat != 0) {
-        return flat < 0 ? (pp_err_t)flat : PP_OK;
-    }
-    const uint8_t tag = rd->pos < rd->end ? rd->buf[rd->pos] : PP_DT_NULL;
-    if (tag != PP_DT_ARRAY && tag != PP_DT_STRUCTURE) {
-        pp_axdr_value_t v; /* bit string, compact array, or the error */
-        return pp_axdr_get(rd, &v);
-    }
-    uint32_t count;
-    rd->pos++;
-    PP_TRY(pp_axdr_get_length(rd, &count));
-    PP_VERIFY(rd->depth < rd->max_depth, PP_ERR_DEPTH);
-    /* every element takes at least its tag octet */
-    PP_VERIFY(count <= pp_axdr_remaining(rd), PP_ERR_TRUNCATED);
-    rd->depth++;
-    pp_err_t rc = skip_elements(rd, count);
-    rd->depth--;
-    return rc;
+    return walk_values(rd, 1);
 }
 
 int pp_axdr_measure(const uint8_t *buf, size_t len, uint8_t max_depth)

@@ -194,7 +194,8 @@ static int wrapper_send(pp_dc_t *c, const uint8_t *apdu, size_t len)
     return send_all(c, buf, (size_t)n);
 }
 
-static int wrapper_recv(pp_dc_t *c, uint8_t *out, size_t cap, size_t *out_len)
+/* The APDU stays in the framer's buffer (*out points there) until the next feed. */
+static int wrapper_recv(pp_dc_t *c, const uint8_t **out, size_t *out_len)
 {
     uint64_t deadline = now_ms() + (uint64_t)c->cfg.timeout_ms;
     for (;;) {
@@ -213,10 +214,7 @@ static int wrapper_recv(pp_dc_t *c, uint8_t *out, size_t cap, size_t *out_len)
                                 "wrapper: answer from wPort %u to wPort %u, expected %u to %u",
                                 a.src, a.dst, c->cfg.server_logical, c->cfg.client_sap);
                 }
-                if (a.len > cap) {
-                    return fail(c, PP_ERR_NOSPACE, "wrapper: APDU of %zu bytes", a.len);
-                }
-                memcpy(out, a.data, a.len);
+                *out = a.data;
                 *out_len = a.len;
                 return PP_OK;
             }
@@ -524,10 +522,11 @@ static int transact(pp_dc_t *c, const uint8_t *apdu, size_t len)
     c->requests++;
     if (c->cfg.transport == PP_DC_HDLC) {
         PP_TRY(hdlc_send_sdu(c, apdu, len));
-        return hdlc_recv_sdu(c, c->resp, sizeof c->resp, &c->resp_len);
+        c->resp = c->hdlc_sdu;
+        return hdlc_recv_sdu(c, c->hdlc_sdu, sizeof c->hdlc_sdu, &c->resp_len);
     }
     PP_TRY(wrapper_send(c, apdu, len));
-    return wrapper_recv(c, c->resp, sizeof c->resp, &c->resp_len);
+    return wrapper_recv(c, &c->resp, &c->resp_len);
 }
 
 int pp_dc_exchange(pp_dc_t *c, const uint8_t *apdu, size_t len)
@@ -547,7 +546,7 @@ int pp_dc_exchange(pp_dc_t *c, const uint8_t *apdu, size_t len)
     }
     size_t n;
     PP_TRY(decipher_apdu(c, c->resp, c->resp_len, c->plain, sizeof c->plain, &n));
-    memcpy(c->resp, c->plain, n);
+    c->resp = c->plain;
     c->resp_len = n;
     return PP_OK;
 }
@@ -560,6 +559,7 @@ static void init_state(pp_dc_t *c, const pp_dc_config_t *cfg, int fd)
     c->cfg = *cfg;
     c->fd = fd;
     c->rx_len = 0;
+    c->resp = c->hdlc_sdu;
     c->resp_len = 0;
     c->ic = cfg->invocation_counter;
     c->hdlc_tx_info = c->hdlc_rx_info = PP_HDLC_DEFAULT_INFO;

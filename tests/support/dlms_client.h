@@ -80,7 +80,10 @@ typedef struct pp_dc {
     uint16_t hdlc_tx_info, hdlc_rx_info; /* negotiated */
     /* APDU buffers */
     uint8_t req[PP_DC_MAX_APDU + 64];
-    uint8_t resp[PP_DC_MAX_APDU + 64]; /* last response APDU (deciphered) */
+    uint8_t hdlc_sdu[PP_DC_MAX_APDU + 64]; /* HDLC response reassembled */
+    /* last response APDU (deciphered), in hdlc_sdu, wbuf or plain: valid
+     * until the next exchange */
+    const uint8_t *resp;
     size_t resp_len;
     uint8_t plain[PP_DC_MAX_APDU + 64];
     uint8_t data[PP_DC_MAX_DATA]; /* reassembled GET data */

@@ -326,6 +326,220 @@ static void null_arguments(void **state)
     assert_int_equal(pp_axdr_put_octets(&wr, NULL, 3), PP_ERR_ARG);
 }
 
+
+/* ---- the walk against a reference -------------------------------------- */
+
+/* A plain recursive walk written from the rules in axdr.h (tag by tag,
+ * octet by octet); compact-array goes to pp_axdr_get, which the vectors pin. */
+typedef struct ref_walk {
+    const uint8_t *b;
+    size_t pos, end;
+    unsigned max_depth;
+} ref_walk_t;
+
+static int ref_length(ref_walk_t *r, uint32_t *n)
+{
+    if (r->pos >= r->end) {
+        return PP_ERR_TRUNCATED;
+    }
+    const uint8_t first = r->b[r->pos++];
+    const unsigned k = first & 0x7Fu;
+    if (first < 0x80) {
+        *n = first;
+        return PP_OK;
+    }
+    if (k == 0 || k > 4) {
+        return PP_ERR_MALFORMED;
+    }
+    if (r->end - r->pos < k) {
+        return PP_ERR_TRUNCATED;
+    }
+    uint64_t v = 0;
+    for (unsigned i = 0; i < k; i++) {
+        v = v << 8 | r->b[r->pos++];
+    }
+    if (v < 0x80 || r->b[r->pos - k] == 0 || v > 0xFFFFFFu) {
+        return PP_ERR_MALFORMED;
+    }
+    *n = (uint32_t)v;
+    return PP_OK;
+}
+
+static int ref_size(uint8_t tag)
+{
+    switch (tag) {
+    case 0: case 255: return 0;
+    case 3: case 13: case 15: case 17: case 22: return 1;
+    case 16: case 18: return 2;
+    case 5: case 6: case 23: case 27: return 4;
+    case 26: return 5;
+    case 20: case 21: case 24: return 8;
+    case 25: return 12;
+    default: return -1;
+    }
+}
+
+static int ref_value(ref_walk_t *r, unsigned depth)
+{
+    if (r->pos >= r->end) {
+        return PP_ERR_TRUNCATED;
+    }
+    const size_t at = r->pos;
+    const uint8_t tag = r->b[r->pos++];
+    uint32_t n;
+    if (ref_size(tag) >= 0) {
+        n = (uint32_t)ref_size(tag);
+    } else if (tag == 7 || (tag >= 28 && tag <= 33)) {
+        return PP_ERR_UNSUPPORTED;
+    } else if (tag == 4 || tag == 9 || tag == 10 || tag == 12) {
+        PP_TRY(ref_length(r, &n));
+        n = tag == 4 ? (n + 7u) / 8u : n;
+    } else if (tag == 1 || tag == 2) {
+        PP_TRY(ref_length(r, &n));
+        if (depth >= r->max_depth) {
+            return PP_ERR_DEPTH;
+        }
+        if (n > r->end - r->pos) {
+            return PP_ERR_TRUNCATED;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            PP_TRY(ref_value(r, depth + 1));
+        }
+        return PP_OK;
+    } else if (tag == 19) {
+        pp_axdr_rd_t rd;
+        pp_axdr_value_t v;
+        pp_axdr_rd_init(&rd, r->b, r->end);
+        rd.pos = at;
+        rd.depth = (uint8_t)depth;
+        rd.max_depth = (uint8_t)r->max_depth;
+        int rc = pp_axdr_get(&rd, &v);
+        r->pos = rd.pos;
+        return rc;
+    } else {
+        return PP_ERR_MALFORMED;
+    }
+    if (n > r->end - r->pos) {
+        return PP_ERR_TRUNCATED;
+    }
+    r->pos += n;
+    return PP_OK;
+}
+
+static int ref_measure(const uint8_t *b, size_t len, uint8_t max_depth)
+{
+    ref_walk_t r = {b, 0, len, max_depth ? max_depth : PP_AXDR_MAX_DEPTH};
+    PP_TRY(ref_value(&r, 0));
+    return (int)r.pos;
+}
+
+static uint32_t xorshift(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* Every valid vector, changed at one to three octets (to random values
+ * and to tags and lengths that matter), cut anywhere, under several
+ * depth caps: the walk must give what the reference gives. */
+static void mutate_vector(const pp_vec_case_t *c, void *arg)
+{
+    static const uint8_t INTERESTING[] = {0x00, 0x01, 0x02, 0x04, 0x09, 0x11, 0x13, 0x19, 0x21,
+                                          0x7F, 0x80, 0x81, 0x82, 0x84, 0xFE, 0xFF};
+    static const uint8_t CAPS[] = {0, 1, 2, 3, 16, 17, 255};
+    uint32_t *seed = arg;
+    uint8_t in[512], m[512];
+    const int n = pp_vec_hex(c->field[0], in, sizeof in);
+    if (n <= 0 || atoi(c->field[1]) != n) {
+        return;
+    }
+    for (int round = 0; round < 3000; round++) {
+        memcpy(m, in, (size_t)n);
+        const unsigned edits = 1u + xorshift(seed) % 3u;
+        for (unsigned e = 0; e < edits; e++) {
+            const uint32_t x = xorshift(seed);
+            m[x % (uint32_t)n] = (x >> 16) & 1u ? (uint8_t)(x >> 8)
+                                                : INTERESTING[(x >> 8) % sizeof INTERESTING];
+        }
+        const uint32_t y = xorshift(seed);
+        const size_t len = y % 4u == 0 ? (y >> 8) % ((uint32_t)n + 1u) : (size_t)n;
+        const uint8_t cap = CAPS[(y >> 4) % sizeof CAPS];
+        const int want = ref_measure(m, len, cap);
+        const int got = pp_axdr_measure(m, len, cap);
+        if (got != want) {
+            fail_msg("%s:%u round %d (len %zu, cap %u): measure %d, reference %d", c->file,
+                     c->line, round, len, cap, got, want);
+        }
+    }
+}
+
+static void walk_against_reference(void **state)
+{
+    (void)state;
+    uint32_t seed = 0x2545F491u;
+    PP_VEC_EACH("dlms/axdr.vec", mutate_vector, &seed);
+}
+
+/* Depth caps other than the default, including ones deeper than the
+ * walk's own stack of PP_AXDR_MAX_DEPTH counts: n nested structures of
+ * one element around a null-data. */
+static int nested(unsigned levels, uint8_t cap)
+{
+    uint8_t b[2 * 300 + 1];
+    for (unsigned i = 0; i < levels; i++) {
+        b[2 * i] = PP_DT_STRUCTURE;
+        b[2 * i + 1] = 1;
+    }
+    b[2 * levels] = PP_DT_NULL;
+    return pp_axdr_measure(b, 2u * levels + 1u, cap);
+}
+
+static void depth_caps(void **state)
+{
+    (void)state;
+    static const uint8_t CAPS[] = {1, 2, 15, 16, 17, 32, 33, 40, 255};
+    for (size_t i = 0; i < sizeof CAPS; i++) {
+        assert_int_equal(nested(CAPS[i], CAPS[i]), 2 * CAPS[i] + 1);
+        assert_int_equal(nested(CAPS[i] + 1u, CAPS[i]), PP_ERR_DEPTH);
+    }
+    assert_int_equal(nested(16, 0), 33); /* 0: the default cap */
+    assert_int_equal(nested(17, 0), PP_ERR_DEPTH);
+    /* a cut anywhere in 40 levels under cap 255 is TRUNCATED */
+    uint8_t b[81];
+    for (unsigned i = 0; i < 40; i++) {
+        b[2 * i] = PP_DT_ARRAY;
+        b[2 * i + 1] = 1;
+    }
+    b[80] = PP_DT_NULL;
+    for (size_t cut = 0; cut < sizeof b; cut++) {
+        assert_int_equal(pp_axdr_measure(b, cut, 255), PP_ERR_TRUNCATED);
+    }
+    assert_int_equal(pp_axdr_measure(b, sizeof b, 255), 81);
+}
+
+/* pp_axdr_skip counts the containers the reader is already in, and gives
+ * them back as it found them. */
+static void skip_from_depth(void **state)
+{
+    (void)state;
+    static const uint8_t two[] = {0x02, 0x01, 0x01, 0x01, 0x00, 0x11, 0x07};
+    pp_axdr_rd_t rd;
+    pp_axdr_rd_init(&rd, two, sizeof two);
+    rd.depth = 14;
+    assert_int_equal(pp_axdr_skip(&rd), PP_OK);
+    assert_int_equal(rd.pos, 5);
+    assert_int_equal(rd.depth, 14);
+    assert_int_equal(pp_axdr_skip(&rd), PP_OK);
+    assert_int_equal(rd.pos, 7);
+    pp_axdr_rd_init(&rd, two, sizeof two);
+    rd.depth = 15;
+    assert_int_equal(pp_axdr_skip(&rd), PP_ERR_DEPTH);
+    assert_int_equal(rd.depth, 15);
+    assert_true(rd.pos <= rd.end);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +551,9 @@ int main(void)
         cmocka_unit_test(bit_string_canonical),
         cmocka_unit_test(compact_array_fields),
         cmocka_unit_test(null_arguments),
+        cmocka_unit_test(walk_against_reference),
+        cmocka_unit_test(depth_caps),
+        cmocka_unit_test(skip_from_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
