@@ -207,12 +207,17 @@ static inline int64_t get_le64(const uint8_t *p)
     return (int64_t)((uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32);
 }
 
-/* Hour, minute, second and hundredths as one 4-octet store. */
+/* Hour, minute, second and hundredths as one 4-octet store; whole
+ * minutes (a profile's rows) take the shorter way. */
 static inline void put_time_of_day(uint8_t *out, uint32_t ms)
 {
-    const uint32_t sec_of_day = ms / 1000u, hund = (ms - sec_of_day * 1000u) / 10u;
-    const uint32_t h = sec_of_day / 3600u, in_h = sec_of_day - h * 3600u;
-    const uint32_t m = in_h / 60u, sec = in_h - m * 60u;
+    const uint32_t min_of_day = ms / 60000u, in_min = ms - min_of_day * 60000u;
+    const uint32_t h = min_of_day / 60u, m = min_of_day - h * 60u;
+    uint32_t sec = 0, hund = 0;
+    if (in_min != 0) {
+        sec = in_min / 1000u;
+        hund = (in_min - sec * 1000u) / 10u;
+    }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint32_t v = h | m << 8 | sec << 16 | hund << 24;
     memcpy(out, &v, 4);

@@ -105,12 +105,37 @@ static void refuses_what_it_cannot_encode(void **state)
     assert_false(pp_row_layout_init(&l, &row, pow10));
 }
 
+/* The day's octets with the time of day from ms into the day (hand
+ * computed: 45,296,780 ms = 12:34:56.78), whole minutes and not. */
+static void time_of_day_patch(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t ms;
+        uint8_t h, m, s, hund;
+    } CASES[] = {{0, 0, 0, 0, 0},          {45296780u, 12, 34, 56, 78}, {86399999u, 23, 59, 59, 99},
+                 {60000u, 0, 1, 0, 0},     {59999u, 0, 0, 59, 99},      {3599990u, 0, 59, 59, 99},
+                 {82800000u, 23, 0, 0, 0}, {1009u, 0, 0, 1, 0},         {45240000u, 12, 34, 0, 0}};
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        uint8_t out[PP_ROW_DT_OCTETS];
+        uint8_t want[PP_ROW_DT_OCTETS];
+        memcpy(want, DT, sizeof DT);
+        want[5] = CASES[i].h;
+        want[6] = CASES[i].m;
+        want[7] = CASES[i].s;
+        want[8] = CASES[i].hund;
+        pp_row_dt_patch(out, DT, CASES[i].ms);
+        assert_memory_equal(out, want, sizeof want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_profile_row),
         cmocka_unit_test(signed_and_wide_cells),
         cmocka_unit_test(refuses_what_it_cannot_encode),
+        cmocka_unit_test(time_of_day_patch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
