@@ -191,6 +191,7 @@ static void *echo_job(void *arg)
 typedef struct result {
     double ops_s, exch_s, seconds;
     double server_us; /* server thread time per input (echo or meter) */
+    double cpu_us;    /* process CPU time (all threads, kernel included) per op */
     int failed;
 } result_t;
 
@@ -220,6 +221,8 @@ static result_t run(int kind, inproc_meter_t *meter, echo_server_t *echo_server,
     }
     pthread_barrier_wait(&ready); /* all connected (and associated) */
     server_busy(meter, echo_server, &busy0, &inputs0);
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     double t0 = bench_now_s();
     deadline = t0 + seconds;
     pthread_barrier_wait(&ready);
@@ -235,6 +238,9 @@ static result_t run(int kind, inproc_meter_t *meter, echo_server_t *echo_server,
         }
     }
     r.seconds = bench_now_s() - t0;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    const double cpu_s = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
+    r.cpu_us = r.ops_s > 0 ? cpu_s * 1e6 / r.ops_s : 0;
     /* includes the releases at the end: a few of thousands */
     server_busy(meter, echo_server, &busy1, &inputs1);
     r.server_us = inputs1 > inputs0 ? (double)(busy1 - busy0) / 1e3 / (double)(inputs1 - inputs0) : 0;
@@ -346,8 +352,8 @@ int main(int argc, char **argv)
     if (first_look(inproc_wrapper_port(m), req_len, resp_len) != 0) {
         return 1;
     }
-    printf("\n%-9s %-14s %12s %12s %14s %7s %9s %9s\n", "clients", "GET", "echo RTT/s", "DLMS GET/s",
-           "DLMS APDUs/s", "ratio", "echo us", "meter us");
+    printf("\n%-9s %-14s %12s %12s %14s %7s %9s %9s %9s %9s\n", "clients", "GET", "echo RTT/s",
+           "DLMS GET/s", "DLMS APDUs/s", "ratio", "echo us", "meter us", "echo cpu", "DLMS cpu");
     int failed = 0;
     double worst = 1e9;
     const int counts[2] = {1, clients};
@@ -370,15 +376,16 @@ int main(int argc, char **argv)
             }
             double ratio = e.ops_s > 0 ? d.ops_s / e.ops_s : 0;
             worst = ratio < worst ? ratio : worst;
-            printf("%-9d %-14s %12.0f %12.0f %14.0f %7.2f %9.1f %9.1f\n", counts[ci], KIND_NAME[k],
-                   e.ops_s, d.ops_s, d.exch_s, ratio, e.server_us, d.server_us);
+            printf("%-9d %-14s %12.0f %12.0f %14.0f %7.2f %9.1f %9.1f %9.1f %9.1f\n", counts[ci], KIND_NAME[k],
+                   e.ops_s, d.ops_s, d.exch_s, ratio, e.server_us, d.server_us, e.cpu_us, d.cpu_us);
             fflush(stdout);
         }
     }
     printf("\nratio = DLMS GET/s over echo round trips/s (same request and answer sizes, one outstanding "
            "per client; best of %d slices each); target >= 0.80; lowest %.2f\n"
-           "echo us, meter us = server thread time per request from bytes in to answer written "
-           "(best slice)\n",
+           "echo us, meter us = server thread time per request from bytes in to answer written; "
+           "echo cpu, DLMS cpu = process CPU time\n(all threads, kernel included) per round trip "
+           "or GET; both of the best slice, in us\n",
            rounds, worst);
     echo_stop(&echo);
     inproc_stop(m);
