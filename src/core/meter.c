@@ -150,7 +150,9 @@ void pp_meter_task(pp_meter_t *m)
         pull_samples(m);
     }
     pp_pulse_tick(&m->pulses, m->port, now);
-    pp_meter_conns_poll(m, now);
+    if (now != m->last_task_ms) { /* connection timeouts count whole ms */
+        pp_meter_conns_poll(m, now);
+    }
     if (m->port->watchdog_kick) {
         m->port->watchdog_kick(m->port->ctx);
     }
