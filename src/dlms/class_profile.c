@@ -333,7 +333,8 @@ static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
     return PP_OK;
 }
 
-#define ARRAY_HEADER_MAX 4u /* 01 82 HH LL: up to 65,535 rows */
+#define ARRAY_HEADER_MAX 4u   /* 01 82 HH LL: up to 65,535 rows */
+#define ARRAY_HEADER_GUESS 2u /* 01 NN: up to 127 rows, a window's usual share */
 
 static int count_and_encode_row(void *user, const pp_log_row_t *row)
 {
@@ -343,9 +344,10 @@ static int count_and_encode_row(void *user, const pp_log_row_t *row)
 }
 
 /* One pass when the whole answer fits the first window: the rows go in
- * behind room for the longest array header, counted on the way, and the
- * header is put in front once the count is known. False (window as it
- * was) when it does not fit or fails: the two-pass stream runs instead. */
+ * behind room for a short array header, counted on the way, and the
+ * header is put in front once the count is known (the rows moved up only
+ * for a longer one). False (window as it was) when it does not fit or
+ * fails: the two-pass stream runs instead. */
 static bool single_pass(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                         const pp_clock_t *clk, pp_cosem_enc_t *e, const pp_log_select_t *sel)
 {
@@ -357,27 +359,30 @@ static bool single_pass(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
     }
     const size_t s0 = sink->stored;
     const uint32_t p0 = sink->pos;
-    sink->stored += ARRAY_HEADER_MAX;
-    sink->pos += ARRAY_HEADER_MAX;
+    sink->stored += ARRAY_HEADER_GUESS;
+    sink->pos += ARRAY_HEADER_GUESS;
     rows_t r = {.c = c, .p = p, .clk = clk, .e = e, .k = k, .counting = true};
     int n = read_rows(&r, sel, count_and_encode_row);
     uint8_t head[ARRAY_HEADER_MAX];
     pp_axdr_wr_t w;
     pp_axdr_wr_init(&w, head, sizeof head);
-    if (n < 0 || r.error != PP_OK || sink->overflow || k->count > 0xFFFFu ||
-        pp_axdr_put_array(&w, k->count) != PP_OK) {
+    const bool counted = n >= 0 && r.error == PP_OK && !sink->overflow && k->count <= 0xFFFFu &&
+                         pp_axdr_put_array(&w, k->count) == PP_OK;
+    const size_t more = counted ? w.pos - ARRAY_HEADER_GUESS : 0;
+    if (!counted || sink->cap - sink->stored < more) {
         sink->stored = s0;
         sink->pos = p0;
         sink->overflow = false;
         memset(k, 0, sizeof *k);
         return false;
     }
-    const size_t gap = ARRAY_HEADER_MAX - w.pos;
-    memmove(sink->out + s0 + w.pos, sink->out + s0 + ARRAY_HEADER_MAX,
-            sink->stored - s0 - ARRAY_HEADER_MAX);
+    if (more > 0) {
+        memmove(sink->out + s0 + w.pos, sink->out + s0 + ARRAY_HEADER_GUESS,
+                sink->stored - s0 - ARRAY_HEADER_GUESS);
+    }
     memcpy(sink->out + s0, head, w.pos);
-    sink->stored -= gap;
-    sink->pos -= (uint32_t)gap;
+    sink->stored += more;
+    sink->pos += (uint32_t)more;
     return true;
 }
 

@@ -188,6 +188,35 @@ static void streams_through_blocks(pp_dsh_t *h)
     assert_true(reads <= 100 + 100 + 2 * na);
 }
 
+/* 160 rows in one APDU: the array count takes the long form (01 81 A0),
+ * the rows behind it whole; the same Data from the decoded rows. */
+static void profile_long_array_header(void **state)
+{
+    pp_dsh_t *h = *state;
+    for (int i = 100; i < 160; i++) {
+        pp_dsh_lp_add(h, S0 + i * 900000ll, 1000u + (uint32_t)i);
+    }
+    static uint8_t a[4096], b[4096];
+    h->cfg.max_pdu = 4096; /* one APDU for all of it */
+    pp_dsh_restart(h);
+    assert_int_equal(reader(h, 0, 4096), 0);
+    unsigned blocks = 0;
+    const int n = pp_dsh_get(h, 0, 17, 7, LP_LN, 2, NULL, a, sizeof a, &blocks);
+    assert_int_equal(n, 3 + 160 * 21);
+    assert_int_equal(blocks, 0);
+    static const uint8_t HEAD[] = {0x01, 0x81, 0xA0, 0x02, 0x02, 0x09, 0x0C, 0x07, 0xEA, 0x01,
+                                   0x01, 0x04, 0x01, 0x00, 0x00, 0x00, 0xFF, 0xC4, 0x00, 0x06,
+                                   0x00, 0x00, 0x03, 0xE8};
+    assert_memory_equal(a, HEAD, sizeof HEAD);
+    /* last row: 01:00 + 159 x 15 min = next day 16:45, A+ 1159 = 0x487 */
+    static const uint8_t TAIL[] = {0x09, 0x0C, 0x07, 0xEA, 0x01, 0x02, 0x05, 0x10, 0x2D, 0x00,
+                                   0x00, 0xFF, 0xC4, 0x00, 0x06, 0x00, 0x00, 0x04, 0x87};
+    assert_memory_equal(a + n - sizeof TAIL, TAIL, sizeof TAIL);
+    h->lp_decode_only = true;
+    assert_int_equal(pp_dsh_get(h, 0, 17, 7, LP_LN, 2, NULL, b, sizeof b, NULL), n);
+    assert_memory_equal(a, b, (size_t)n);
+}
+
 /* Rows written straight from the stored entries (the view has fields). */
 static void profile_streams_through_blocks(void **state)
 {
@@ -648,6 +677,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(profile_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_streams_through_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_streams_decoded, setup, teardown),
+        cmocka_unit_test_setup_teardown(profile_long_array_header, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_skips_rotted_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_set_and_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_set_with_datablocks, setup, teardown),
