@@ -6,13 +6,39 @@
 
 /* ---- reading helpers ---------------------------------------------------- */
 
+/* Untagged integers, read in place (a short input moves nothing). */
+static inline pp_err_t get_u8(pp_axdr_rd_t *rd, uint8_t *out)
+{
+    PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
+    *out = rd->buf[rd->pos++];
+    return PP_OK;
+}
+
+static inline pp_err_t get_u16(pp_axdr_rd_t *rd, uint16_t *out)
+{
+    PP_VERIFY(pp_axdr_remaining(rd) >= 2, PP_ERR_TRUNCATED);
+    const uint8_t *p = rd->buf + rd->pos;
+    *out = (uint16_t)(p[0] << 8 | p[1]);
+    rd->pos += 2;
+    return PP_OK;
+}
+
+static inline pp_err_t get_u32(pp_axdr_rd_t *rd, uint32_t *out)
+{
+    PP_VERIFY(pp_axdr_remaining(rd) >= 4, PP_ERR_TRUNCATED);
+    const uint8_t *p = rd->buf + rd->pos;
+    *out = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    rd->pos += 4;
+    return PP_OK;
+}
+
 /* Cursor over a whole APDU whose first octet must be tag. */
 static pp_err_t begin(pp_axdr_rd_t *rd, const uint8_t *apdu, size_t len, uint8_t tag)
 {
     PP_VERIFY(apdu != NULL, PP_ERR_ARG);
     pp_axdr_rd_init(rd, apdu, len);
     uint8_t t;
-    PP_TRY(pp_axdr_get_byte(rd, &t));
+    PP_TRY(get_u8(rd, &t));
     PP_VERIFY(t == tag, PP_ERR_MALFORMED);
     return PP_OK;
 }
@@ -20,27 +46,6 @@ static pp_err_t begin(pp_axdr_rd_t *rd, const uint8_t *apdu, size_t len, uint8_t
 static pp_err_t finish(const pp_axdr_rd_t *rd)
 {
     PP_VERIFY(pp_axdr_remaining(rd) == 0, PP_ERR_MALFORMED); /* trailing bytes */
-    return PP_OK;
-}
-
-static pp_err_t get_u8(pp_axdr_rd_t *rd, uint8_t *out)
-{
-    return pp_axdr_get_byte(rd, out);
-}
-
-static pp_err_t get_u16(pp_axdr_rd_t *rd, uint16_t *out)
-{
-    uint64_t v;
-    PP_TRY(pp_axdr_get_be(rd, 2, &v));
-    *out = (uint16_t)v;
-    return PP_OK;
-}
-
-static pp_err_t get_u32(pp_axdr_rd_t *rd, uint32_t *out)
-{
-    uint64_t v;
-    PP_TRY(pp_axdr_get_be(rd, 4, &v));
-    *out = (uint32_t)v;
     return PP_OK;
 }
 
@@ -84,11 +89,11 @@ static pp_err_t get_data(pp_axdr_rd_t *rd, const uint8_t **p, uint32_t *len)
 
 static pp_err_t get_attr(pp_axdr_rd_t *rd, pp_xdlms_attr_t *a)
 {
-    const uint8_t *ln;
     uint8_t id;
     PP_TRY(get_u16(rd, &a->class_id));
-    PP_TRY(pp_axdr_get_raw(rd, 6, &ln));
-    memcpy(a->ln, ln, 6);
+    PP_VERIFY(pp_axdr_remaining(rd) >= 6, PP_ERR_TRUNCATED);
+    memcpy(a->ln, rd->buf + rd->pos, 6);
+    rd->pos += 6;
     PP_TRY(get_u8(rd, &id));
     a->id = (int8_t)id;
     return PP_OK;
