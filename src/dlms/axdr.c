@@ -753,33 +753,31 @@ pp_err_t pp_axdr_get_bool(pp_axdr_rd_t *rd, bool *out)
     return PP_OK;
 }
 
-#define PP_AXDR_GET_UNSIGNED(name, tag, type)                   \
+static inline uint64_t as_unsigned(uint64_t v, unsigned nbytes)
+{
+    (void)nbytes;
+    return v;
+}
+
+/* convert: as_unsigned or sign_extend (two's complement of nbytes). */
+#define PP_AXDR_GET_FIXED(name, tag, type, convert)             \
     pp_err_t name(pp_axdr_rd_t *rd, type *out)                  \
     {                                                           \
         uint64_t v;                                             \
         PP_TRY(get_tagged_be(rd, (tag), sizeof(type), &v));     \
-        *out = (type)v;                                         \
+        *out = (type)convert(v, sizeof(type));                  \
         return PP_OK;                                           \
     }
-#define PP_AXDR_GET_SIGNED(name, tag, type)                     \
-    pp_err_t name(pp_axdr_rd_t *rd, type *out)                  \
-    {                                                           \
-        uint64_t v;                                             \
-        PP_TRY(get_tagged_be(rd, (tag), sizeof(type), &v));     \
-        *out = (type)sign_extend(v, sizeof(type));              \
-        return PP_OK;                                           \
-    }
-PP_AXDR_GET_UNSIGNED(pp_axdr_get_u8, PP_DT_UNSIGNED, uint8_t)
-PP_AXDR_GET_UNSIGNED(pp_axdr_get_u16, PP_DT_LONG_UNSIGNED, uint16_t)
-PP_AXDR_GET_UNSIGNED(pp_axdr_get_u32, PP_DT_DOUBLE_LONG_UNSIGNED, uint32_t)
-PP_AXDR_GET_UNSIGNED(pp_axdr_get_u64, PP_DT_LONG64_UNSIGNED, uint64_t)
-PP_AXDR_GET_UNSIGNED(pp_axdr_get_enum, PP_DT_ENUM, uint8_t)
-PP_AXDR_GET_SIGNED(pp_axdr_get_i8, PP_DT_INTEGER, int8_t)
-PP_AXDR_GET_SIGNED(pp_axdr_get_i16, PP_DT_LONG, int16_t)
-PP_AXDR_GET_SIGNED(pp_axdr_get_i32, PP_DT_DOUBLE_LONG, int32_t)
-PP_AXDR_GET_SIGNED(pp_axdr_get_i64, PP_DT_LONG64, int64_t)
-#undef PP_AXDR_GET_UNSIGNED
-#undef PP_AXDR_GET_SIGNED
+PP_AXDR_GET_FIXED(pp_axdr_get_u8, PP_DT_UNSIGNED, uint8_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u16, PP_DT_LONG_UNSIGNED, uint16_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u32, PP_DT_DOUBLE_LONG_UNSIGNED, uint32_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u64, PP_DT_LONG64_UNSIGNED, uint64_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_enum, PP_DT_ENUM, uint8_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_i8, PP_DT_INTEGER, int8_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i16, PP_DT_LONG, int16_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i32, PP_DT_DOUBLE_LONG, int32_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i64, PP_DT_LONG64, int64_t, sign_extend)
+#undef PP_AXDR_GET_FIXED
 
 pp_err_t pp_axdr_get_array(pp_axdr_rd_t *rd, uint32_t *count)
 {
