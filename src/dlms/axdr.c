@@ -701,47 +701,93 @@ int pp_axdr_measure(const uint8_t *buf, size_t len, uint8_t max_depth)
 
 /* ---- typed getters ------------------------------------------------------ */
 
-static pp_err_t expect(pp_axdr_rd_t *rd, uint8_t tag, pp_axdr_value_t *v)
+/* Each getter reads its one type directly (no pp_axdr_value_t): same checks,
+ * codes and cursor positions as pp_axdr_get behind a tag check would give. */
+
+/* The octet at pos must be tag; pos moves past it. A wrong tag leaves pos. */
+static inline pp_err_t take_tag(pp_axdr_rd_t *rd, uint8_t tag)
 {
     PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
     PP_VERIFY(rd->buf[rd->pos] == tag, PP_ERR_MALFORMED);
-    return pp_axdr_get(rd, v);
+    rd->pos++;
+    return PP_OK;
+}
+
+/* tag, then n big-endian content octets (n constant at every call). */
+static inline pp_err_t get_tagged_be(pp_axdr_rd_t *rd, uint8_t tag, unsigned n, uint64_t *out)
+{
+    PP_TRY(take_tag(rd, tag));
+    PP_VERIFY(rd->end - rd->pos >= n, PP_ERR_TRUNCATED);
+    const uint8_t *p = rd->buf + rd->pos;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++) {
+        v = v << 8 | p[i];
+    }
+    rd->pos += n;
+    *out = v;
+    return PP_OK;
+}
+
+/* tag, then an A-XDR length: the short form inline, the long forms through
+ * pp_axdr_get_length with all its minimality checks. */
+static inline pp_err_t get_tagged_length(pp_axdr_rd_t *rd, uint8_t tag, uint32_t *n)
+{
+    PP_TRY(take_tag(rd, tag));
+    if (rd->pos < rd->end && rd->buf[rd->pos] < 0x80) {
+        *n = rd->buf[rd->pos++];
+        return PP_OK;
+    }
+    return pp_axdr_get_length(rd, n);
 }
 
 pp_err_t pp_axdr_get_null(pp_axdr_rd_t *rd)
 {
-    pp_axdr_value_t v;
-    return expect(rd, PP_DT_NULL, &v);
+    return take_tag(rd, PP_DT_NULL);
 }
 
 pp_err_t pp_axdr_get_bool(pp_axdr_rd_t *rd, bool *out)
 {
-    pp_axdr_value_t v;
-    PP_TRY(expect(rd, PP_DT_BOOLEAN, &v));
-    *out = v.v.b;
+    uint64_t v;
+    PP_TRY(get_tagged_be(rd, PP_DT_BOOLEAN, 1, &v));
+    *out = v != 0;
     return PP_OK;
 }
 
-#define PP_AXDR_GETTER(name, tag, type, field)                  \
+static inline uint64_t as_unsigned(uint64_t v, unsigned nbytes)
+{
+    (void)nbytes;
+    return v;
+}
+
+/* convert: as_unsigned or sign_extend (two's complement of nbytes). */
+#define PP_AXDR_GET_FIXED(name, tag, type, convert)             \
     pp_err_t name(pp_axdr_rd_t *rd, type *out)                  \
     {                                                           \
-        pp_axdr_value_t v;                                      \
-        PP_TRY(expect(rd, (tag), &v));                          \
-        *out = (type)v.v.field;                                 \
+        uint64_t v;                                             \
+        PP_TRY(get_tagged_be(rd, (tag), sizeof(type), &v));     \
+        *out = (type)convert(v, sizeof(type));                  \
         return PP_OK;                                           \
     }
-PP_AXDR_GETTER(pp_axdr_get_u8, PP_DT_UNSIGNED, uint8_t, u)
-PP_AXDR_GETTER(pp_axdr_get_u16, PP_DT_LONG_UNSIGNED, uint16_t, u)
-PP_AXDR_GETTER(pp_axdr_get_u32, PP_DT_DOUBLE_LONG_UNSIGNED, uint32_t, u)
-PP_AXDR_GETTER(pp_axdr_get_u64, PP_DT_LONG64_UNSIGNED, uint64_t, u)
-PP_AXDR_GETTER(pp_axdr_get_i8, PP_DT_INTEGER, int8_t, i)
-PP_AXDR_GETTER(pp_axdr_get_i16, PP_DT_LONG, int16_t, i)
-PP_AXDR_GETTER(pp_axdr_get_i32, PP_DT_DOUBLE_LONG, int32_t, i)
-PP_AXDR_GETTER(pp_axdr_get_i64, PP_DT_LONG64, int64_t, i)
-PP_AXDR_GETTER(pp_axdr_get_enum, PP_DT_ENUM, uint8_t, u)
-PP_AXDR_GETTER(pp_axdr_get_array, PP_DT_ARRAY, uint32_t, count)
-PP_AXDR_GETTER(pp_axdr_get_struct, PP_DT_STRUCTURE, uint32_t, count)
-#undef PP_AXDR_GETTER
+PP_AXDR_GET_FIXED(pp_axdr_get_u8, PP_DT_UNSIGNED, uint8_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u16, PP_DT_LONG_UNSIGNED, uint16_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u32, PP_DT_DOUBLE_LONG_UNSIGNED, uint32_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_u64, PP_DT_LONG64_UNSIGNED, uint64_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_enum, PP_DT_ENUM, uint8_t, as_unsigned)
+PP_AXDR_GET_FIXED(pp_axdr_get_i8, PP_DT_INTEGER, int8_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i16, PP_DT_LONG, int16_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i32, PP_DT_DOUBLE_LONG, int32_t, sign_extend)
+PP_AXDR_GET_FIXED(pp_axdr_get_i64, PP_DT_LONG64, int64_t, sign_extend)
+#undef PP_AXDR_GET_FIXED
+
+pp_err_t pp_axdr_get_array(pp_axdr_rd_t *rd, uint32_t *count)
+{
+    return get_tagged_length(rd, PP_DT_ARRAY, count);
+}
+
+pp_err_t pp_axdr_get_struct(pp_axdr_rd_t *rd, uint32_t *count)
+{
+    return get_tagged_length(rd, PP_DT_STRUCTURE, count);
+}
 
 pp_err_t pp_axdr_get_integer(pp_axdr_rd_t *rd, int64_t *out)
 {
@@ -763,12 +809,15 @@ pp_err_t pp_axdr_get_integer(pp_axdr_rd_t *rd, int64_t *out)
     }
 }
 
-static pp_err_t get_str(pp_axdr_rd_t *rd, uint8_t tag, const uint8_t **ptr, uint32_t *len)
+/* octet- or visible-string: tag, length, then that many octets in the buffer. */
+static inline pp_err_t get_str(pp_axdr_rd_t *rd, uint8_t tag, const uint8_t **ptr, uint32_t *len)
 {
-    pp_axdr_value_t v;
-    PP_TRY(expect(rd, tag, &v));
-    *ptr = v.v.str.ptr;
-    *len = v.v.str.len;
+    uint32_t n;
+    PP_TRY(get_tagged_length(rd, tag, &n));
+    PP_VERIFY(rd->end - rd->pos >= n, PP_ERR_TRUNCATED);
+    *ptr = rd->buf + rd->pos;
+    *len = n;
+    rd->pos += n;
     return PP_OK;
 }
 
@@ -785,7 +834,7 @@ pp_err_t pp_axdr_get_visible(pp_axdr_rd_t *rd, const uint8_t **ptr, uint32_t *le
 pp_err_t pp_axdr_expect_struct(pp_axdr_rd_t *rd, uint32_t n)
 {
     uint32_t count;
-    PP_TRY(pp_axdr_get_struct(rd, &count));
+    PP_TRY(get_tagged_length(rd, PP_DT_STRUCTURE, &count));
     PP_VERIFY(count == n, PP_ERR_MALFORMED);
     return PP_OK;
 }

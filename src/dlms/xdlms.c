@@ -6,13 +6,39 @@
 
 /* ---- reading helpers ---------------------------------------------------- */
 
+/* Untagged integers, read in place (a short input moves nothing). */
+static inline pp_err_t get_u8(pp_axdr_rd_t *rd, uint8_t *out)
+{
+    PP_VERIFY(rd->pos < rd->end, PP_ERR_TRUNCATED);
+    *out = rd->buf[rd->pos++];
+    return PP_OK;
+}
+
+static inline pp_err_t get_u16(pp_axdr_rd_t *rd, uint16_t *out)
+{
+    PP_VERIFY(pp_axdr_remaining(rd) >= 2, PP_ERR_TRUNCATED);
+    const uint8_t *p = rd->buf + rd->pos;
+    *out = (uint16_t)(p[0] << 8 | p[1]);
+    rd->pos += 2;
+    return PP_OK;
+}
+
+static inline pp_err_t get_u32(pp_axdr_rd_t *rd, uint32_t *out)
+{
+    PP_VERIFY(pp_axdr_remaining(rd) >= 4, PP_ERR_TRUNCATED);
+    const uint8_t *p = rd->buf + rd->pos;
+    *out = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    rd->pos += 4;
+    return PP_OK;
+}
+
 /* Cursor over a whole APDU whose first octet must be tag. */
 static pp_err_t begin(pp_axdr_rd_t *rd, const uint8_t *apdu, size_t len, uint8_t tag)
 {
     PP_VERIFY(apdu != NULL, PP_ERR_ARG);
     pp_axdr_rd_init(rd, apdu, len);
     uint8_t t;
-    PP_TRY(pp_axdr_get_byte(rd, &t));
+    PP_TRY(get_u8(rd, &t));
     PP_VERIFY(t == tag, PP_ERR_MALFORMED);
     return PP_OK;
 }
@@ -20,27 +46,6 @@ static pp_err_t begin(pp_axdr_rd_t *rd, const uint8_t *apdu, size_t len, uint8_t
 static pp_err_t finish(const pp_axdr_rd_t *rd)
 {
     PP_VERIFY(pp_axdr_remaining(rd) == 0, PP_ERR_MALFORMED); /* trailing bytes */
-    return PP_OK;
-}
-
-static pp_err_t get_u8(pp_axdr_rd_t *rd, uint8_t *out)
-{
-    return pp_axdr_get_byte(rd, out);
-}
-
-static pp_err_t get_u16(pp_axdr_rd_t *rd, uint16_t *out)
-{
-    uint64_t v;
-    PP_TRY(pp_axdr_get_be(rd, 2, &v));
-    *out = (uint16_t)v;
-    return PP_OK;
-}
-
-static pp_err_t get_u32(pp_axdr_rd_t *rd, uint32_t *out)
-{
-    uint64_t v;
-    PP_TRY(pp_axdr_get_be(rd, 4, &v));
-    *out = (uint32_t)v;
     return PP_OK;
 }
 
@@ -84,14 +89,98 @@ static pp_err_t get_data(pp_axdr_rd_t *rd, const uint8_t **p, uint32_t *len)
 
 static pp_err_t get_attr(pp_axdr_rd_t *rd, pp_xdlms_attr_t *a)
 {
-    const uint8_t *ln;
     uint8_t id;
     PP_TRY(get_u16(rd, &a->class_id));
-    PP_TRY(pp_axdr_get_raw(rd, 6, &ln));
-    memcpy(a->ln, ln, 6);
+    PP_VERIFY(pp_axdr_remaining(rd) >= 6, PP_ERR_TRUNCATED);
+    memcpy(a->ln, rd->buf + rd->pos, 6);
+    rd->pos += 6;
     PP_TRY(get_u8(rd, &id));
     a->id = (int8_t)id;
     return PP_OK;
+}
+
+/* ---- the usual range descriptor, recognised in one pass ------------------
+ * Nearly every selector-1 request carries its range_descriptor in the one
+ * shape our own client writes: every length in short form, the capture
+ * objects as structure{long-unsigned, octet-string(6), integer,
+ * long-unsigned}, from/to as octet-strings. Bytes in that exact shape are
+ * valid by construction, so they are taken without the general checks;
+ * anything else (including every error) goes the general way. */
+
+#define CAPTURE_OBJ_SIZE 18u
+
+static bool capture_obj_shaped(const uint8_t *p, size_t avail)
+{
+    return avail >= CAPTURE_OBJ_SIZE && p[0] == PP_DT_STRUCTURE && p[1] == 4 &&
+           p[2] == PP_DT_LONG_UNSIGNED && p[5] == PP_DT_OCTET_STRING && p[6] == 6 &&
+           p[13] == PP_DT_INTEGER && p[15] == PP_DT_LONG_UNSIGNED;
+}
+
+static void capture_obj_take(const uint8_t *p, pp_xdlms_capture_obj_t *out)
+{
+    out->class_id = (uint16_t)(p[3] << 8 | p[4]);
+    memcpy(out->ln, p + 7, 6);
+    out->attr = (int8_t)p[14];
+    out->data_index = (uint16_t)(p[16] << 8 | p[17]);
+}
+
+/* Size of a short-form octet-string at p, 0 if there is none. */
+static size_t short_octets_size(const uint8_t *p, size_t avail)
+{
+    if (avail >= 2 && p[0] == PP_DT_OCTET_STRING && p[1] < 0x80 && p[1] <= avail - 2) {
+        return 2u + p[1];
+    }
+    return 0;
+}
+
+typedef struct range_shape {
+    size_t from, from_len, to, to_len, columns; /* offsets and sizes in the descriptor */
+    uint32_t column_count;
+    size_t size;                                /* the whole descriptor */
+} range_shape_t;
+
+/* Whether p starts with a range descriptor in the usual shape (see above). */
+static bool range_shaped(const uint8_t *p, size_t avail, range_shape_t *out)
+{
+    if (avail < 2 || p[0] != PP_DT_STRUCTURE || p[1] != 4 || !capture_obj_shaped(p + 2, avail - 2)) {
+        return false;
+    }
+    size_t pos = 2 + CAPTURE_OBJ_SIZE;
+    out->from = pos;
+    out->from_len = short_octets_size(p + pos, avail - pos);
+    pos += out->from_len;
+    out->to = pos;
+    out->to_len = out->from_len ? short_octets_size(p + pos, avail - pos) : 0;
+    pos += out->to_len;
+    if (out->to_len == 0 || avail - pos < 2 || p[pos] != PP_DT_ARRAY || p[pos + 1] >= 0x80) {
+        return false;
+    }
+    out->column_count = p[pos + 1];
+    pos += 2;
+    out->columns = pos;
+    for (uint32_t i = 0; i < out->column_count; i++, pos += CAPTURE_OBJ_SIZE) {
+        if (!capture_obj_shaped(p + pos, avail - pos)) {
+            return false;
+        }
+    }
+    out->size = pos;
+    return true;
+}
+
+/* Selective-access parameters: one complete Data value. A range descriptor
+ * in the usual shape is two containers deep, within the walk's depth cap
+ * when depth + 1 < max_depth, so the walk would accept exactly its size. */
+static pp_err_t get_access_params(pp_axdr_rd_t *rd, const uint8_t **p, uint32_t *len)
+{
+    range_shape_t r;
+    if (rd->depth + 1u < rd->max_depth &&
+        range_shaped(rd->buf + rd->pos, pp_axdr_remaining(rd), &r)) {
+        *p = rd->buf + rd->pos;
+        *len = (uint32_t)r.size;
+        rd->pos += r.size;
+        return PP_OK;
+    }
+    return get_data(rd, p, len);
 }
 
 static pp_err_t get_access(pp_axdr_rd_t *rd, pp_xdlms_access_t *acc)
@@ -102,7 +191,7 @@ static pp_err_t get_access(pp_axdr_rd_t *rd, pp_xdlms_access_t *acc)
         return PP_OK;
     }
     PP_TRY(get_u8(rd, &acc->selector));
-    return get_data(rd, &acc->params, &acc->params_len);
+    return get_access_params(rd, &acc->params, &acc->params_len);
 }
 
 pp_err_t pp_xdlms_next_attr_sel(pp_axdr_rd_t *it, pp_xdlms_attr_sel_t *out)
@@ -1048,6 +1137,17 @@ pp_err_t pp_xdlms_range_parse(const uint8_t *params, size_t len, pp_xdlms_range_
     pp_axdr_rd_t rd;
     memset(out, 0, sizeof *out);
     PP_VERIFY(params != NULL, PP_ERR_ARG);
+    range_shape_t r;
+    if (range_shaped(params, len, &r) && r.size == len) {
+        capture_obj_take(params + 2, &out->restricting);
+        out->from = params + r.from;
+        out->from_len = (uint32_t)r.from_len;
+        out->to = params + r.to;
+        out->to_len = (uint32_t)r.to_len;
+        out->columns = (pp_xdlms_list_t){.count = r.column_count, .ptr = params + r.columns,
+                                         .len = (uint32_t)(len - r.columns)};
+        return PP_OK;
+    }
     pp_axdr_rd_init(&rd, params, len);
     PP_TRY(pp_axdr_expect_struct(&rd, 4));
     PP_TRY(pp_xdlms_next_capture_obj(&rd, &out->restricting));
