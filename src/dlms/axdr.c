@@ -569,13 +569,17 @@ static bool shape_take(memo_t *m, const uint8_t *buf, size_t start, size_t stop)
     if (len > SHAPE_MAX || !shape_cover(m, el, len)) {
         return false;
     }
-    size_t reach = len;
-    for (unsigned j = 0; j < m->words; j++) {
-        const size_t at = m->word_at[j];
-        m->word_want[j] = load_word(el + at) & m->word_mask[j];
-        reach = at + 8u > reach ? at + 8u : reach;
+    if (len < 8u) { /* one word, past the element, which may end the buffer */
+        uint8_t octets[8] = {0};
+        memcpy(octets, el, len);
+        m->word_want[0] = load_word(octets) & m->word_mask[0];
+        m->reach = 8u;
+    } else {
+        for (unsigned j = 0; j < m->words; j++) {
+            m->word_want[j] = load_word(el + m->word_at[j]) & m->word_mask[j];
+        }
+        m->reach = len; /* every word inside the element */
     }
-    m->reach = reach;
     m->len = len;
     return true;
 }
