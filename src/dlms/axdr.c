@@ -473,99 +473,197 @@ static inline size_t walk_fixed_run(const uint8_t *buf, size_t pos, uint32_t *le
 }
 
 /* Rows of a profile are arrays of structures of one shape. A walk remembers
- * which octets of one validated element are tags and lengths (0xFF in mask)
- * rather than contents: a later element of the same array with the same
- * octets there, and room for all of it, takes every branch the first one
- * took and is valid and as long. Elements holding a compact-array (whose
- * validity hangs on contents) or longer than SHAPE_MAX are walked. */
+ * which octets of one validated element are tags and lengths rather than
+ * contents: a later element of the same array with the same octets there,
+ * and room for all of it, takes every branch the first one took and is
+ * valid and as long. Those octets are held as a few 8-octet words (offset,
+ * mask, masked value), so a row of a load profile costs three compares.
+ * Elements holding a compact-array (whose validity hangs on contents) or
+ * longer than SHAPE_MAX are walked. */
 #define SHAPE_MAX 128u
+#define SHAPE_WORDS (SHAPE_MAX / 8u) /* each word starts past the one before */
+#define SHAPE_FAST_WORDS 4u          /* held in registers across a run */
 #define NO_MEMO 0xFFFFu
+#define SHAPE_INLINE inline __attribute__((always_inline))
 
 typedef struct memo {
     unsigned level;    /* the array level whose elements it follows, or NO_MEMO */
     size_t elem_start; /* start of the element being walked at that level */
-    size_t at;         /* the element whose shape mask holds */
-    size_t len;        /* its octets; 0: no shape yet */
-    size_t span;       /* len rounded up to whole 16-octet steps */
-    uint8_t mask[SHAPE_MAX];
+    size_t len;        /* octets of the element whose shape it holds; 0: no shape yet */
+    size_t reach;      /* octets from an element start that the compares load */
+    unsigned words;
+    size_t word_at[SHAPE_WORDS];
+    uint64_t word_mask[SHAPE_WORDS];
+    uint64_t word_want[SHAPE_WORDS]; /* the first element's word, masked */
 } memo_t;
 
-static bool shape_take(memo_t *m, const uint8_t *buf, size_t start, size_t stop)
+static inline uint64_t load_word(const uint8_t *p)
 {
-    const size_t len = stop - start;
-    const uint8_t *el = buf + start;
-    if (len > SHAPE_MAX) {
-        return false;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* Marks n tag or length octets from i, in the last word if it covers
+ * them, else in a new word: at the octet, or 8 before the end of the
+ * element if that is nearer, so that the loads stay inside the element. */
+static void shape_mark(memo_t *m, size_t len, size_t i, size_t n)
+{
+    for (size_t q = i; q < i + n; q++) {
+        if (m->words == 0 || q >= m->word_at[m->words - 1] + 8u) {
+            m->word_at[m->words] = len < 8u ? 0 : (q < len - 8u ? q : len - 8u);
+            m->word_mask[m->words++] = 0;
+        }
+        const unsigned j = m->words - 1u;
+        uint8_t *const octets = (uint8_t *)&m->word_mask[j]; /* in load_word's order */
+        octets[q - m->word_at[j]] = 0xFF;
     }
-    memset(m->mask, 0, sizeof m->mask);
+}
+
+/* A length that the walk found valid: the short form inline. */
+static size_t shape_length(const uint8_t *p, size_t left, uint32_t *n)
+{
+    if (left > 0 && p[0] < 0x80) {
+        *n = p[0];
+        return 1;
+    }
+    pp_axdr_rd_t r;
+    pp_axdr_rd_init(&r, p, left);
+    return pp_axdr_get_length(&r, n) == PP_OK ? r.pos : 0;
+}
+
+/* The words over the tag and length octets of the element el[0..len);
+ * false if it holds something the shape cannot stand for. */
+static bool shape_cover(memo_t *m, const uint8_t *el, size_t len)
+{
     size_t i = 0;
+    m->words = 0;
     while (i < len) {
         const unsigned kind = TAG_KIND[el[i]];
-        m->mask[i++] = 0xFF;
         if (kind <= TK_FIXED_MAX) {
-            i += kind - 1u;
+            shape_mark(m, len, i, 1);
+            i += kind;
             continue;
         }
         if (kind != TK_STRING && kind != TK_BITS && kind != TK_CONTAINER) {
             return false;
         }
-        pp_axdr_rd_t r;
         uint32_t n;
-        pp_axdr_rd_init(&r, el + i, len - i);
-        if (pp_axdr_get_length(&r, &n) != PP_OK) {
+        const size_t head = 1u + shape_length(el + i + 1, len - i - 1, &n);
+        if (head == 1) {
             return false;
         }
-        memset(m->mask + i, 0xFF, r.pos);
-        i += r.pos;
+        shape_mark(m, len, i, head);
+        i += head;
         if (kind != TK_CONTAINER) {
             i += kind == TK_BITS ? n / 8u + (n % 8u != 0) : n;
         }
     }
-    m->at = start;
-    m->len = len;
-    m->span = (len + 15u) & ~(size_t)15u;
     return i == len;
 }
 
-static inline uint64_t word_diff(const uint8_t *a, const uint8_t *b, const uint8_t *mask)
+static bool shape_take(memo_t *m, const uint8_t *buf, size_t start, size_t stop)
 {
-    uint64_t wa, wb, wm;
-    memcpy(&wa, a, 8);
-    memcpy(&wb, b, 8);
-    memcpy(&wm, mask, 8);
-    return (wa ^ wb) & wm;
+    const size_t len = stop - start;
+    const uint8_t *const el = buf + start;
+    if (len > SHAPE_MAX || !shape_cover(m, el, len)) {
+        return false;
+    }
+    if (len < 8u) { /* one word, past the element, which may end the buffer */
+        uint8_t octets[8] = {0};
+        memcpy(octets, el, len);
+        m->word_want[0] = load_word(octets) & m->word_mask[0];
+        m->reach = 8u;
+    } else {
+        for (unsigned j = 0; j < m->words; j++) {
+            m->word_want[j] = load_word(el + m->word_at[j]) & m->word_mask[j];
+        }
+        m->reach = len; /* every word inside the element */
+    }
+    m->len = len;
+    return true;
 }
 
-/* Two words a step: the loop costs as much as the compare otherwise. */
-static inline bool same_shape(const uint8_t *a, const uint8_t *b, const uint8_t *mask, size_t span)
+static inline uint64_t word_diff(const memo_t *m, unsigned j, const uint8_t *el)
 {
-    uint64_t diff = 0;
-    for (size_t i = 0; i < span; i += 16) {
-        diff |= word_diff(a + i, b + i, mask + i) | word_diff(a + i + 8, b + i + 8, mask + i + 8);
-    }
-    return diff == 0;
+    return (load_word(el + m->word_at[j]) & m->word_mask[j]) ^ m->word_want[j];
 }
+
+/* Elements from p on, up to stop, with a shape of any number of words. */
+static const uint8_t *shape_run(const memo_t *m, const uint8_t *p, const uint8_t *stop)
+{
+    for (; p != stop; p += m->len) {
+        uint64_t diff = 0;
+        for (unsigned j = 0; j < m->words; j++) {
+            diff |= word_diff(m, j, p);
+        }
+        if (diff != 0) {
+            break;
+        }
+    }
+    return p;
+}
+
+#ifndef __OPTIMIZE_SIZE__
+/* The same for a shape of up to SHAPE_FAST_WORDS words, words a constant
+ * where it is called: the words stay in registers, the tests fold away. */
+static SHAPE_INLINE const uint8_t *shape_run_fast(const memo_t *m, unsigned words,
+                                                  const uint8_t *p, const uint8_t *stop)
+{
+    const size_t len = m->len;
+    const size_t a0 = m->word_at[0];
+    const size_t a1 = words > 1 ? m->word_at[1] : 0;
+    const size_t a2 = words > 2 ? m->word_at[2] : 0;
+    const size_t a3 = words > 3 ? m->word_at[3] : 0;
+    const uint64_t k0 = m->word_mask[0], w0 = m->word_want[0];
+    const uint64_t k1 = words > 1 ? m->word_mask[1] : 0, w1 = words > 1 ? m->word_want[1] : 0;
+    const uint64_t k2 = words > 2 ? m->word_mask[2] : 0, w2 = words > 2 ? m->word_want[2] : 0;
+    const uint64_t k3 = words > 3 ? m->word_mask[3] : 0, w3 = words > 3 ? m->word_want[3] : 0;
+    for (; p != stop; p += len) {
+        uint64_t diff = (load_word(p + a0) & k0) ^ w0;
+        diff |= words > 1 ? (load_word(p + a1) & k1) ^ w1 : 0;
+        diff |= words > 2 ? (load_word(p + a2) & k2) ^ w2 : 0;
+        diff |= words > 3 ? (load_word(p + a3) & k3) ^ w3 : 0;
+        if (diff != 0) {
+            break;
+        }
+    }
+    return p;
+}
+
+static const uint8_t *shape_run_by_words(const memo_t *m, const uint8_t *p, const uint8_t *stop)
+{
+    switch (m->words) {
+    case 1: return shape_run_fast(m, 1, p, stop);
+    case 2: return shape_run_fast(m, 2, p, stop);
+    case 3: return shape_run_fast(m, 3, p, stop);
+    case SHAPE_FAST_WORDS: return shape_run_fast(m, SHAPE_FAST_WORDS, p, stop);
+    default: return shape_run(m, p, stop);
+    }
+}
+#else /* built for flash: one loop, not a copy a word count */
+static const uint8_t *shape_run_by_words(const memo_t *m, const uint8_t *p, const uint8_t *stop)
+{
+    return shape_run(m, p, stop);
+}
+#endif
 
 /* The elements from pos on that have the remembered shape, skipped whole;
- * only those whose word loads (span octets) stay inside the buffer. */
+ * only those whose word loads stay inside the buffer. */
 static size_t memo_run(const memo_t *m, const uint8_t *buf, size_t pos, size_t end,
                        uint32_t *count)
 {
-    const uint8_t *const first = buf + m->at;
     const size_t len = m->len;
-    const size_t span = m->span;
-    if (span > end - pos) {
+    if (m->reach > end - pos) {
         return pos;
     }
-    const size_t fit = (end - pos - span) / len + 1u;
+    const size_t fit = (end - pos - m->reach) / len + 1u;
     const uint32_t run = *count < fit ? *count : (uint32_t)fit;
-    uint32_t done = 0;
-    while (done < run && same_shape(first, buf + pos, m->mask, span)) {
-        pos += len;
-        done++;
-    }
-    *count -= done;
-    return pos;
+    const uint8_t *const from = buf + pos;
+    const uint8_t *const stop = from + (size_t)run * len;
+    const uint8_t *const p = shape_run_by_words(m, from, stop);
+    *count -= (uint32_t)((size_t)(p - from) / len);
+    return pos + (size_t)(p - from);
 }
 
 /* At an element start of the memo's array: whether there is a shape,
@@ -614,8 +712,9 @@ static pp_err_t walk_values(pp_axdr_rd_t *rd, uint32_t count)
     size_t pos = rd->pos;
     uint32_t due[PP_AXDR_MAX_DEPTH];
     unsigned open = 0;
-    memo_t memo; /* the mask is written before it is read */
+    memo_t memo; /* the words are written before they are read */
     memo.level = NO_MEMO;
+    memo.elem_start = 0;
     memo.len = 0;
     pp_err_t rc = PP_OK;
     for (;;) {

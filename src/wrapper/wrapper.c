@@ -88,9 +88,12 @@ int pp_wrapper_framer_feed(pp_wrapper_framer_t *fr, const uint8_t *data, size_t 
         fr->hdr_got = 0;
         fr->got = 0;
     }
-    size_t i = 0;
-    while (i < n && fr->hdr_got < PP_WRAPPER_HEADER_LEN) {
-        fr->hdr[fr->hdr_got++] = data[i++];
+    /* the header missing, or what of it there is, in one copy */
+    size_t i = PP_WRAPPER_HEADER_LEN - fr->hdr_got;
+    i = i < n ? i : n;
+    if (i > 0) {
+        memcpy(fr->hdr + fr->hdr_got, data, i);
+        fr->hdr_got += i;
         if (fr->hdr_got == PP_WRAPPER_HEADER_LEN) {
             pp_err_t rc = check_header(fr);
             if (rc != PP_OK) {
