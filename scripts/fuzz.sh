@@ -13,7 +13,10 @@ for src in "${targets[@]}"; do
   name=$(basename "$src" .c)
   scratch="$dir/corpus-$name"; mkdir -p "$scratch"
   echo "fuzz: $name for ${seconds}s"
+  log="$dir/$name.log"
+  rc=0 # the fuzzer's own status: a crash, leak or timeout is non-zero
   "$dir/tests/$name" -max_total_time="$seconds" -print_final_stats=1 "$scratch" \
-      "tests/fuzz/corpus/$name" 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz: $name FAILED"; exit 1; }
+      "tests/fuzz/corpus/$name" >"$log" 2>&1 || rc=$?
+  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' "$log" || true
+  [ "$rc" -eq 0 ] || { echo "fuzz: $name FAILED (exit $rc)"; tail -n 40 "$log"; exit 1; }
 done
