@@ -41,7 +41,7 @@
 
 typedef struct pp_logstore_stats {
     uint64_t slot_reads;   /* NVM reads of whole slots (rows and probes) */
-    uint64_t nvm_reads;    /* nvm_read calls */
+    uint64_t nvm_reads;    /* nvm_read calls and nvm_map ranges */
     uint64_t appends;
     uint64_t bad_slots;    /* slots skipped because they failed verification */
 } pp_logstore_stats_t;
