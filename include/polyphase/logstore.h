@@ -38,6 +38,7 @@
 
 #define PP_LOGSTORE_OVERHEAD 16u      /* seq + time + crc per entry */
 #define PP_LOGSTORE_MAX_PAYLOAD 96u
+#define PP_LOGSTORE_CHAIN 16u         /* slots one chained CRC check covers on a read */
 
 typedef struct pp_logstore_stats {
     uint64_t slot_reads;   /* NVM reads of whole slots (rows and probes) */
@@ -52,6 +53,9 @@ typedef struct pp_logstore {
     uint32_t capacity;     /* slots = most entries kept */
     uint32_t tag;
     uint32_t tag_crc;      /* CRC-32 register after the tag: every slot's CRC starts there */
+    /* chain_crc[k-1]: the register after k intact slots run back to back from
+     * tag_crc, the same for any content (CRC linearity) */
+    uint32_t chain_crc[PP_LOGSTORE_CHAIN];
     uint16_t payload_len;
     uint16_t slot_len;
     uint32_t oldest_seq;   /* seq of the oldest readable entry */

@@ -34,6 +34,20 @@ static inline uint32_t slot_crc(const pp_logstore_t *ls, const uint8_t *slot, ui
     return pp_crc32_final(pp_port_crc32_update(ls->port, ls->tag_crc, slot, body_len));
 }
 
+/* chain_crc: k copies of one intact slot (all zero but its CRC) from the
+ * tag's register; any k intact slots end at the same register. */
+static void fill_chain(pp_logstore_t *ls)
+{
+    uint8_t slot[SLOT_MAX] = {0};
+    const uint16_t body = (uint16_t)(ls->slot_len - 4u);
+    pp_le_put32(slot + body, slot_crc(ls, slot, body));
+    uint32_t reg = ls->tag_crc;
+    for (uint32_t k = 0; k < PP_LOGSTORE_CHAIN; k++) {
+        reg = pp_port_crc32_update(ls->port, reg, slot, ls->slot_len);
+        ls->chain_crc[k] = reg;
+    }
+}
+
 /* Reads slot i; payload (payload_len bytes) copied out when valid. */
 static pp_err_t read_slot(pp_logstore_t *ls, uint32_t i, slot_t *s, void *payload)
 {
@@ -135,6 +149,7 @@ pp_err_t pp_logstore_open(pp_logstore_t *ls, const pp_port_t *port, uint32_t bas
     ls->tag_crc = tag_crc(port, tag);
     ls->payload_len = payload_len;
     ls->slot_len = (uint16_t)slot_len;
+    fill_chain(ls);
     return recover(ls);
 }
 
@@ -592,37 +607,93 @@ pp_log_entry_t pp_log_run_entry(const pp_log_run_t *run, uint32_t k)
                             (int64_t)pp_le_get64(run->time + off), run->payload + off};
 }
 
+/* A block of n consecutive slots in read order, and the verdict of the
+ * chained CRC check over the chunk the read has reached. */
+typedef struct {
+    pp_logstore_t *ls;
+    const uint8_t *blk;  /* lowest slot in memory */
+    const uint8_t *first; /* read position 0 */
+    uint32_t n;
+    uint32_t seq_first;  /* seq read position 0 should hold */
+    int32_t stride, step; /* octets and seqs from one read position to the next */
+    uint32_t checked_to; /* read positions below it have a chunk verdict */
+    bool chunk_good;
+} block_t;
+
+/* k consecutive slots at lo, seqs from seq on: all intact? Their seqs, then
+ * one CRC over all k (cheaper than k short ones); a false answer only sends
+ * the caller to check them one by one. */
+static bool chunk_intact(const pp_logstore_t *ls, const uint8_t *lo, uint32_t seq, uint32_t k)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        if (pp_le_get32(lo + i * ls->slot_len) != seq + i) {
+            return false;
+        }
+    }
+    return pp_port_crc32_update(ls->port, ls->tag_crc, lo, (size_t)k * ls->slot_len) ==
+           ls->chain_crc[k - 1u];
+}
+
+/* The chunk verdict for read positions from j on: up to PP_LOGSTORE_CHAIN
+ * slots, contiguous in memory either way. */
+static void check_chunk(block_t *b, uint32_t j)
+{
+    const uint32_t left = b->n - j;
+    const uint32_t k = left < PP_LOGSTORE_CHAIN ? left : PP_LOGSTORE_CHAIN;
+    const bool down = b->step < 0;
+    const uint32_t lo = down ? b->n - j - k : j; /* memory position */
+    const uint32_t seq_lo = down ? b->seq_first - (j + k - 1u) : b->seq_first + j;
+    b->chunk_good = chunk_intact(b->ls, b->blk + (size_t)lo * b->ls->slot_len, seq_lo, k);
+    b->checked_to = j + k;
+}
+
+/* Read positions [from, to) of the block as one run to run_fn: 0 go on,
+ * 2 fn asked to stop. */
+static int emit_run(const reader_t *rd, const block_t *b, uint32_t from, uint32_t to, int *rows)
+{
+    if (to <= from) {
+        return 0;
+    }
+    const uint8_t *at = b->first + (ptrdiff_t)from * b->stride;
+    const uint32_t seq0 = b->seq_first + (uint32_t)((int32_t)from * b->step);
+    const pp_log_run_t run = {seq0, seq0 - b->ls->oldest_seq + 1u, b->step, to - from,
+                              at + 4, at + 12, b->stride};
+    const int rc = rd->run_fn(rd->user, &run);
+    PP_TRY(rc);
+    *rows += rc > 0 ? rc : (int)run.n;
+    return rc > 0 ? 2 : 0;
+}
+
 /* The n slots of blk (index: the first in read order) to run_fn as runs
- * of intact entries: 0 go on, 2 fn asked to stop; rows counts those taken. */
+ * of intact entries: 0 go on, 2 fn asked to stop; rows counts those taken.
+ * A chunk that passes its chained check is taken whole; one that fails is
+ * checked slot by slot, so each bad slot is found and counted. */
 static int emit_runs(const reader_t *rd, const uint8_t *blk, uint32_t n, bool newest_first,
                      uint32_t index, int *rows)
 {
     pp_logstore_t *ls = rd->v->store;
     const int32_t stride = newest_first ? -(int32_t)ls->slot_len : (int32_t)ls->slot_len;
-    const int32_t step = newest_first ? -1 : 1;
-    const uint8_t *first = newest_first ? blk + (n - 1u) * ls->slot_len : blk;
-    uint32_t j = 0;
-    while (j < n) {
-        const uint32_t start = j;
-        const uint32_t seq0 = ls->oldest_seq + index + (uint32_t)((int32_t)j * step);
-        while (j < n && check_entry(ls, first + (ptrdiff_t)j * stride,
-                                    seq0 + (uint32_t)((int32_t)(j - start) * step)) == PP_OK) {
+    block_t b = {ls, blk, newest_first ? blk + (n - 1u) * ls->slot_len : blk, n,
+                 ls->oldest_seq + index, stride, newest_first ? -1 : 1, 0, false};
+    uint32_t start = 0;
+    for (uint32_t j = 0; j < n;) {
+        if (j >= b.checked_to) {
+            check_chunk(&b, j);
+        }
+        if (b.chunk_good) {
+            j = b.checked_to;
+        } else if (check_entry(ls, b.first + (ptrdiff_t)j * stride,
+                               b.seq_first + (uint32_t)((int32_t)j * b.step)) == PP_OK) {
             j++;
-        }
-        if (j > start) {
-            const uint8_t *at = first + (ptrdiff_t)start * stride;
-            const pp_log_run_t run = {seq0, seq0 - ls->oldest_seq + 1u, step, j - start,
-                                      at + 4, at + 12, stride};
-            const int rc = rd->run_fn(rd->user, &run);
-            PP_TRY(rc);
-            *rows += rc > 0 ? rc : (int)run.n;
-            if (rc > 0) {
-                return 2;
+        } else { /* the run so far, then past the corrupt one */
+            const int rc = emit_run(rd, &b, start, j, rows);
+            if (rc != 0) {
+                return rc;
             }
+            start = ++j;
         }
-        j++; /* past the corrupt one (or the end) */
     }
-    return 0;
+    return emit_run(rd, &b, start, n, rows);
 }
 
 /* Octets of slots one read-ahead copies (stack) when the NVM is not

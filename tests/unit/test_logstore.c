@@ -560,6 +560,95 @@ static void test_mapped_reads(void **state)
     }
 }
 
+/* Times of every entry of the runs of a read. */
+typedef struct times {
+    unsigned n;
+    int64_t t[128];
+} times_t;
+
+static int collect_times(void *user, const pp_log_run_t *run)
+{
+    times_t *c = user;
+    for (uint32_t j = 0; j < run->n && c->n < 128; j++) {
+        c->t[c->n++] = pp_log_run_entry(run, j).time;
+    }
+    return PP_OK;
+}
+
+/* Entries 31..130 of a 100-slot ring (payload 13, the load profile's
+ * slot of 29 octets), read in runs, copied and in place, both ways, after
+ * rounds of damage: payload, seq and CRC bit flips, the same flip in two
+ * slots of one chunk, a stale lap's intact slot, at chunk edges (every
+ * 16th slot) and at random. Exactly the undamaged entries come, in order,
+ * and each damaged slot is counted once. */
+static void test_chained_check_finds_each_bad_slot(void **state)
+{
+    (void)state;
+    enum { CAP = 100, PAYLOAD = 13, SLOT = PAYLOAD + 16, FIRST = 31, LAST = 130 };
+    pp_logstore_t ls;
+    uint8_t stale[SLOT];
+    assert_int_equal(pp_logstore_open(&ls, &fake.port, 0, CAP, PAYLOAD, TAG), PP_OK);
+    for (uint32_t k = 1; k <= LAST; k++) {
+        append_k(&ls, k);
+        if (k == 7) {
+            memcpy(stale, fake.nvm + 6 * SLOT, SLOT);
+        }
+    }
+    uint8_t clean[CAP * SLOT];
+    memcpy(clean, fake.nvm, sizeof clean);
+    pp_log_view_t v = {.store = &ls, .columns = cols, .ncolumns = 2, .decode = decode};
+    uint32_t rng = 12345;
+    for (unsigned round = 0; round < 24; round++) {
+        memcpy(fake.nvm, clean, sizeof clean);
+        bool bad[LAST + 1] = {false};
+        const unsigned nbad = round % 6;
+        for (unsigned i = 0; i < nbad; i++) {
+            rng = rng * 1103515245u + 12345u;
+            uint32_t k = FIRST + (round < 8 ? (16u * (i + round)) % 100u : (rng >> 8) % 100u);
+            uint8_t *slot = fake.nvm + ((k - 1u) % CAP) * SLOT;
+            const unsigned kind = (i + round) % 4;
+            if (kind == 0) {
+                slot[12 + (rng >> 4) % PAYLOAD] ^= (uint8_t)(1u << (rng % 8u));
+            } else if (kind == 1) {
+                slot[(rng >> 4) % 4u] ^= 0x10; /* seq */
+            } else if (kind == 2) {
+                slot[SLOT - 1 - (rng >> 4) % 4u] ^= 0x01; /* CRC */
+            } else {
+                memcpy(slot, stale, SLOT); /* entry 7, intact but of the last lap */
+            }
+            bad[k] = true;
+            if (kind == 0 && k + 1 <= LAST && i + 1 < nbad) { /* the same flip one slot on */
+                fake.nvm[(k % CAP) * SLOT + 12 + (rng >> 4) % PAYLOAD] ^= (uint8_t)(1u << (rng % 8u));
+                bad[k + 1] = true;
+                i++;
+            }
+        }
+        unsigned want = 0;
+        for (uint32_t k = FIRST; k <= LAST; k++) {
+            want += bad[k] ? 0u : 1u;
+        }
+        for (unsigned m = 0; m < 2; m++) {
+            fake.port.nvm_map = m ? pp_fake_nvm_map : NULL;
+            for (int newest = 0; newest < 2; newest++) {
+                pp_log_select_t s = {.by = PP_LOG_BY_ALL, .ahead = CAP, .newest_first = newest == 1};
+                times_t r = {0};
+                const uint64_t bad0 = ls.stats.bad_slots;
+                assert_int_equal(pp_log_read_runs(&v, &s, collect_times, &r), (int)want);
+                assert_int_equal(r.n, want);
+                assert_int_equal(ls.stats.bad_slots - bad0, LAST - FIRST + 1 - want);
+                unsigned at = 0;
+                for (uint32_t i = 0; i <= LAST - FIRST; i++) {
+                    const uint32_t k = newest ? LAST - i : FIRST + i;
+                    if (!bad[k]) {
+                        assert_int_equal(r.t[at], 1000 * (int64_t)k);
+                        at++;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /* Range reads against a linear scan (the obvious reference), on times with
  * repeats (entry k at 1000 * (k / 3)), every from/to on a grid, both
  * directions, before and after a rotted slot. */
@@ -671,6 +760,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_read_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mapped_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_vs_scan_mapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chained_check_finds_each_bad_slot, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
