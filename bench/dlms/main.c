@@ -75,7 +75,13 @@ static void day_range(pp_axdr_datetime_t *from, pp_axdr_datetime_t *to)
     }
 }
 
-static int dlms_get(pp_dc_t *c, int kind, uint8_t *out, size_t cap, size_t *len)
+/* The day a client's profile GETs ask for: set once, when it starts (so
+ * the clients' own calendar arithmetic stays out of the rate). */
+typedef struct day {
+    pp_axdr_datetime_t from, to;
+} day_t;
+
+static int dlms_get(pp_dc_t *c, int kind, const day_t *day, uint8_t *out, size_t cap, size_t *len)
 {
     if (kind == K_CLOCK) {
         return pp_dc_get(c, 8, CLOCK_LN, 2, NULL, out, cap, len);
@@ -83,9 +89,7 @@ static int dlms_get(pp_dc_t *c, int kind, uint8_t *out, size_t cap, size_t *len)
     if (kind == K_REGISTER) {
         return pp_dc_get(c, 3, APLUS_LN, 2, NULL, out, cap, len);
     }
-    pp_axdr_datetime_t from, to;
-    day_range(&from, &to);
-    return pp_dc_get_range(c, PROFILE_LN, NULL, &from, &to, out, cap, len);
+    return pp_dc_get_range(c, PROFILE_LN, NULL, &day->from, &day->to, out, cap, len);
 }
 
 static void dlms_config(pp_dc_config_t *cfg)
@@ -114,9 +118,11 @@ static void *dlms_job(void *arg)
     pthread_barrier_wait(j->ready);
     pthread_barrier_wait(j->ready); /* deadline set */
     size_t len;
+    day_t day;
+    day_range(&day.from, &day.to);
     while (!j->failed && bench_now_s() < *j->deadline) {
         uint32_t before = c->requests;
-        if ((rc = dlms_get(c, j->kind, data, PP_DC_MAX_DATA, &len)) != 0) {
+        if ((rc = dlms_get(c, j->kind, &day, data, PP_DC_MAX_DATA, &len)) != 0) {
             snprintf(j->msg, sizeof j->msg, "GET %s: %s", KIND_NAME[j->kind], pp_dc_error(c));
             j->failed = 1;
             break;
@@ -260,11 +266,13 @@ static int first_look(uint16_t port, size_t req_len[K_COUNT], size_t resp_len[K_
     dlms_config(&cfg);
     int rc = pp_dc_connect(c, &cfg, "127.0.0.1", port);
     rc = rc ? rc : pp_dc_associate(c);
+    day_t day;
+    day_range(&day.from, &day.to);
     for (int k = 0; k < K_COUNT && rc == 0; k++) {
         uint64_t sent = c->bytes_sent, received = c->bytes_received;
         uint32_t before = c->requests, blocks = c->blocks;
         size_t len;
-        rc = dlms_get(c, k, data, PP_DC_MAX_DATA, &len);
+        rc = dlms_get(c, k, &day, data, PP_DC_MAX_DATA, &len);
         if (rc == 0) {
             /* the first request: everything sent minus the GET-Next requests (15 bytes each) */
             uint32_t next = c->requests - before - 1;

@@ -226,6 +226,10 @@ void pp_clock_dt_standard(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_sta
  * repeated hour the DST status bit picks the pass (set: summer), the gap is
  * refused. PP_ERR_RANGE for wildcards or an instant outside 1970..2199 UTC. */
 pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms);
+/* pp_clock_dt_decode then pp_clock_dt_to_utc, the fields checked once: the
+ * first error of either. */
+pp_err_t pp_clock_dt_decode_utc(const pp_clock_t *c, const uint8_t *in, size_t len,
+                                int64_t *utc_ms);
 
 /* ---- class 8 attributes as data (the DLMS binding calls these) ---------- */
 /* 2 time: get = pp_clock_read + pp_clock_dt_local; set = dt_to_utc + set. */

@@ -36,6 +36,7 @@
 #ifndef PP_DLMS_SERVER_PDU
 #define PP_DLMS_SERVER_PDU 1024u    /* buffers: the largest max_pdu a server can be given */
 #endif
+#define PP_DLMS_SERVER_NAMED 8u     /* objects remembered by name (a power of 2) */
 #define PP_DLMS_SEL_CAP 128u        /* selective-access parameters kept for GET-next */
 #define PP_DLMS_SET_CAP 512u        /* a value written with SET datablocks */
 #define PP_DLMS_ACTION_LIST_MAX 16u /* methods in one ACTION-with-list */
@@ -264,6 +265,9 @@ typedef struct pp_dlms_server {
     pp_dlms_server_config_t cfg;
     pp_dlms_security_t sec;
     pp_dlms_conn_t conn[PP_DLMS_SERVER_SESSIONS];
+    /* Objects named lately, by a hash of their logical name: a head-end
+     * asks for the same few again and again (the table itself is const). */
+    const pp_object_t *named[PP_DLMS_SERVER_NAMED];
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];

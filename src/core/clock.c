@@ -580,9 +580,9 @@ void pp_clock_dt_standard(const pp_clock_t *c, int64_t utc_ms, uint8_t extra_sta
     dt_from_civil(&l, c->std_offset_min, (uint8_t)(extra_status & ~PP_CLOCK_STATUS_DST), out);
 }
 
-pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms)
+/* pp_clock_dt_to_utc of a date-time already checked. */
+static pp_err_t checked_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms)
 {
-    PP_TRY(pp_clock_dt_check(dt, PP_DT_PART_ALL, NULL));
     PP_VERIFY(dt->year >= 1969 && dt->year <= 2200 && dt->month >= 1 && dt->month <= 12 &&
                   dt->day >= 1 && dt->day <= 31 && dt->hour != ANY && dt->minute != ANY &&
                   dt->second != ANY,
@@ -604,6 +604,21 @@ pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, i
     PP_VERIFY(u >= 0 && u < UTC_END_MS, PP_ERR_RANGE);
     *utc_ms = u;
     return PP_OK;
+}
+
+pp_err_t pp_clock_dt_to_utc(const pp_clock_t *c, const pp_axdr_datetime_t *dt, int64_t *utc_ms)
+{
+    PP_TRY(pp_clock_dt_check(dt, PP_DT_PART_ALL, NULL));
+    return checked_to_utc(c, dt, utc_ms);
+}
+
+pp_err_t pp_clock_dt_decode_utc(const pp_clock_t *c, const uint8_t *in, size_t len,
+                                int64_t *utc_ms)
+{
+    PP_VERIFY(c != NULL && utc_ms != NULL, PP_ERR_ARG);
+    pp_axdr_datetime_t dt;
+    PP_TRY(pp_clock_dt_decode(in, len, &dt, NULL));
+    return checked_to_utc(c, &dt, utc_ms);
 }
 
 /* ---- class 8 attributes -------------------------------------------------- */

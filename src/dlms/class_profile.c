@@ -73,7 +73,11 @@ static uint32_t time_of_day(rows_t *r, int64_t stamp)
         pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
         r->day_start = floor_div(local, MS_DAY) * MS_DAY;
         r->have_day = true;
-        r->day.valid = pp_clock_dt_check(&r->day_dt, PP_DT_PART_ALL, NULL) == PP_OK;
+        /* the date comes from the calendar (valid, weekday right) unless
+         * the year ran out; the rest is checked as pp_cosem_put_dt would */
+        r->day.valid = r->day_dt.year != PP_DT_YEAR_ANY &&
+                       pp_clock_dt_check(&r->day_dt, PP_DT_PART_TIME | PP_DT_PART_ZONE, NULL) ==
+                           PP_OK;
         pp_axdr_datetime_pack(&r->day_dt, r->day.os);
         r->day.base = r->day_start - (local - stamp);
     }
@@ -304,13 +308,12 @@ static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
         pp_axdr_rd_t rd;
         const uint8_t *os;
         uint32_t n;
-        pp_axdr_datetime_t dt;
         pp_axdr_rd_init(&rd, raw[i], raw_len[i]);
         if (pp_axdr_get_octets(&rd, &os, &n) != PP_OK || n != 12) {
             *dar = PP_DAR_TYPE_UNMATCHED;
             return PP_ERR_DENIED;
         }
-        if (pp_clock_dt_decode(os, n, &dt, NULL) != PP_OK || pp_clock_dt_to_utc(clk, &dt, &t[i]) != PP_OK) {
+        if (pp_clock_dt_decode_utc(clk, os, n, &t[i]) != PP_OK) {
             *dar = PP_DAR_OTHER_REASON; /* not a complete, valid instant */
             return PP_ERR_DENIED;
         }

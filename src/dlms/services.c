@@ -17,14 +17,30 @@ static uint32_t features(const pp_dlms_server_t *s)
     return s->prov.features ? s->prov.features(s->prov.ctx) : UINT32_MAX;
 }
 
+/* The object of a logical name: the one remembered under its hash, or
+ * looked up in the table (and remembered). */
+static const pp_object_t *named_object(pp_dlms_server_t *s, const uint8_t ln[6])
+{
+    const unsigned h = (ln[2] * 7u + ln[3] * 3u + ln[4] + ln[0]) & (PP_DLMS_SERVER_NAMED - 1u);
+    const pp_object_t *o = s->named[h];
+    if (o && o->ln.c == ln[2] && o->ln.d == ln[3] && o->ln.e == ln[4] && o->ln.a == ln[0] &&
+        o->ln.b == ln[1] && o->ln.f == ln[5]) {
+        return o;
+    }
+    o = pp_objects_find(PP_OBIS(ln[0], ln[1], ln[2], ln[3], ln[4], ln[5]));
+    if (o) {
+        s->named[h] = o;
+    }
+    return o;
+}
+
 /* The object and class an attribute or method descriptor names, as this
  * association sees them. */
 const pp_object_t *pp_dlms_svc_resolve(pp_dlms_server_t *s, uint8_t who,
                                        const pp_xdlms_attr_t *a, const pp_cosem_class_t **cls,
                                        uint8_t *dar)
 {
-    const pp_object_t *o =
-        pp_objects_find(PP_OBIS(a->ln[0], a->ln[1], a->ln[2], a->ln[3], a->ln[4], a->ln[5]));
+    const pp_object_t *o = named_object(s, a->ln);
     if (!o || !pp_cosem_visible(o, who, features(s))) {
         *dar = PP_DAR_OBJECT_UNDEFINED; /* not in this association's object list */
         return NULL;

@@ -440,6 +440,12 @@ static void datetime_case(const pp_vec_case_t *v, void *arg)
     if (rc != rc_of(v->field[2]) || bad != field_of(v->field[3])) {
         fail_msg("%s:%u: rc %d field %d", v->file, v->line, rc, (int)bad);
     }
+    pp_clock_t utc_clock;
+    pp_clock_init(&utc_clock, 60, true);
+    int64_t u1;
+    if (rc != PP_OK && dec == pp_clock_dt_decode) { /* decode and convert: decode's error */
+        assert_int_equal(pp_clock_dt_decode_utc(&utc_clock, in, (size_t)n, &u1), rc);
+    }
     if (rc != PP_OK) {
         /* Each shorter prefix of a good length is refused as truncated. */
         return;
@@ -459,9 +465,12 @@ static void datetime_case(const pp_vec_case_t *v, void *arg)
         int64_t u;
         if (!strcmp(v->field[4], "range")) {
             assert_int_equal(pp_clock_dt_to_utc(&ck, &dt, &u), PP_ERR_RANGE);
+            assert_int_equal(pp_clock_dt_decode_utc(&ck, in, (size_t)n, &u), PP_ERR_RANGE);
             return;
         }
         assert_int_equal(pp_clock_dt_to_utc(&ck, &dt, &u), PP_OK);
+        assert_int_equal(pp_clock_dt_decode_utc(&ck, in, (size_t)n, &u1), PP_OK);
+        assert_int_equal(u1, u);
         if (u / 1000 != strtoll(v->field[4], NULL, 10)) {
             fail_msg("%s:%u: utc %lld", v->file, v->line, (long long)u);
         }

@@ -184,6 +184,57 @@ static void reader_gets_registers_and_public_is_denied(void **state)
     rig_free(r);
 }
 
+/* attr 1 (logical_name) of object i: 09 06 LN when it answers; false when
+ * this association does not see it. */
+static bool ln_answer(rig_t *r, size_t i, bool wrong_class)
+{
+    const pp_object_t *o = pp_objects_at(i);
+    const uint8_t ln[6] = {o->ln.a, o->ln.b, o->ln.c, o->ln.d, o->ln.e, o->ln.f};
+    uint8_t req[32];
+    const uint16_t cls = wrong_class ? (uint16_t)(o->class_id == 1 ? 3 : 1) : o->class_id;
+    const int n = ask(r, 17, req, get_req(req, cls, ln, 1));
+    if (n == 5 && r->resp[3] == 0x01) {
+        assert_int_equal(r->resp[4], wrong_class ? 0x09 : 0x04); /* class-inconsistent, undefined */
+        return false;
+    }
+    assert_false(wrong_class);
+    const uint8_t head[] = {0xC4, 0x01, 0xC1, 0x00, 0x09, 0x06};
+    assert_int_equal(n, 12);
+    assert_memory_equal(r->resp, head, sizeof head);
+    assert_memory_equal(r->resp + 6, ln, 6);
+    return true;
+}
+
+/* Every object answers with its own name, whatever was asked before it
+ * (the server remembers objects by a hash of the name): in table order,
+ * backwards, each after the energy register, and with a wrong class. */
+static void every_object_answers_for_its_own_name(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new();
+    assert_true(associate_reader(r, "12345678", 0xFFFF) > 0);
+    const size_t n = pp_objects_count();
+    bool seen[256];
+    assert_true(n <= 256);
+    unsigned answered = 0;
+    for (size_t i = 0; i < n; i++) {
+        seen[i] = ln_answer(r, i, false);
+        answered += seen[i];
+    }
+    assert_true(answered > 40);
+    const pp_object_t *a_plus = pp_objects_find(PP_OBIS(1, 1, 1, 8, 0, 255));
+    assert_non_null(a_plus);
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(ln_answer(r, n - 1 - k, false), seen[n - 1 - k]);
+        assert_true(ln_answer(r, (size_t)(a_plus - pp_objects_at(0)), false));
+        assert_int_equal(ln_answer(r, k, false), seen[k]);
+        if (seen[k]) {
+            assert_false(ln_answer(r, k, true));
+        }
+    }
+    rig_free(r);
+}
+
 static void requests_without_association_get_an_exception(void **state)
 {
     (void)state;
@@ -585,6 +636,7 @@ int main(void)
         cmocka_unit_test(reader_needs_the_right_password),
         cmocka_unit_test(reader_gets_registers_and_public_is_denied),
         cmocka_unit_test(requests_without_association_get_an_exception),
+        cmocka_unit_test(every_object_answers_for_its_own_name),
         cmocka_unit_test(clock_time_is_local_with_deviation),
         cmocka_unit_test(load_profile_streams_in_blocks),
         cmocka_unit_test(communication_setup_objects),
