@@ -3,6 +3,8 @@
  *
  *   pp_app_init()            at start-up (recovers everything from the journal
  *                            and the debiting logger; completes a cut stop)
+ *   pp_app_on_time_known()   at start-up with a valid RTC, or when the RTC is
+ *                            first set: the tariff in force is known at once
  *   pp_app_on_frame()        once per measurement frame (1 s), with the RTC time
  *   pp_app_on_power_fail()   at the supply monitor's power-fail warning
  *   pp_app_on_power_restore() when the supply is back (before the next frame)
@@ -110,6 +112,9 @@ pp_err_t pp_app_init(pp_app_t *app, const pp_port_t *port, pp_journal_t *journal
  * debiting stop input). Journal errors are counted and flagged in the quality
  * info, never fatal: RAM values stay right and the next change retries. */
 pp_err_t pp_app_on_frame(pp_app_t *app, const pp_frame_t *f, int64_t utc_ms);
+/* The tariff in force at utc_ms, before any frame: readouts right after
+ * start show it, not the power-up default 1. Registers are not touched. */
+pp_err_t pp_app_on_time_known(pp_app_t *app, int64_t utc_ms);
 pp_err_t pp_app_on_power_fail(pp_app_t *app);
 pp_err_t pp_app_on_power_restore(pp_app_t *app, int64_t utc_ms);
 pp_err_t pp_app_on_clock_change(pp_app_t *app, int64_t old_utc_ms, int64_t new_utc_ms);

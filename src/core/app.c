@@ -278,6 +278,18 @@ pp_err_t pp_app_on_frame(pp_app_t *app, const pp_frame_t *f, int64_t utc_ms)
     return rc;
 }
 
+pp_err_t pp_app_on_time_known(pp_app_t *app, int64_t utc_ms)
+{
+    PP_VERIFY(app != NULL, PP_ERR_ARG);
+    if (!pp_tariff_needs_local(&app->tariff, utc_ms)) {
+        return PP_OK;
+    }
+    pp_tariff_time_t l;
+    PP_TRY(app->clock.local(app->clock.ctx, utc_ms, &l));
+    int t = pp_tariff_update(&app->tariff, utc_ms, &l, 0);
+    return t < 0 ? (pp_err_t)t : PP_OK;
+}
+
 pp_err_t pp_app_on_power_fail(pp_app_t *app)
 {
     /* Most important first: the reserve energy may not last. */

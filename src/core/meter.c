@@ -83,6 +83,10 @@ pp_err_t pp_meter_init(pp_meter_t *m, const pp_port_t *port, const pp_meter_conf
     app_config_from_codes(cfg, &ac);
     pp_app_clock_t clock = {.ctx = m, .local = app_local_time};
     PP_TRY(pp_app_init(&m->app, port, &m->journal, &clock, &ac));
+    int64_t now = 0;
+    if (port->rtc_get(port->ctx, &now) == PP_OK) {
+        PP_TRY(pp_app_on_time_known(&m->app, now));
+    }
     PP_TRY(pp_meter_logs_init(m));
     pp_meter_debiting_log_init(m);
     PP_TRY(pp_meter_optical_init(m));
@@ -165,7 +169,7 @@ pp_err_t pp_meter_set_time(pp_meter_t *m, int64_t utc_ms)
     bool was_valid = m->port->rtc_get(m->port->ctx, &old) == PP_OK;
     PP_TRY(m->port->rtc_set(m->port->ctx, utc_ms));
     if (!was_valid) {
-        return PP_OK;
+        return pp_app_on_time_known(&m->app, utc_ms);
     }
     PP_TRY(pp_meter_logs_clock_set(m, old, utc_ms));
     return pp_app_on_clock_change(&m->app, old, utc_ms);

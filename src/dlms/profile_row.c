@@ -212,18 +212,19 @@ static inline int64_t get_le64(const uint8_t *p)
 static inline void put_time_of_day(uint8_t *out, uint32_t ms)
 {
     const uint32_t min_of_day = ms / 60000u, in_min = ms - min_of_day * 60000u;
-    const uint32_t h = min_of_day / 60u, m = min_of_day - h * 60u;
+    const uint32_t h = min_of_day / 60u;
     uint32_t sec = 0, hund = 0;
     if (in_min != 0) {
         sec = in_min / 1000u;
         hund = (in_min - sec * 1000u) / 10u;
     }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint32_t v = h | m << 8 | sec << 16 | hund << 24;
+    /* h | m << 8 with m = min - 60 h, without computing m */
+    const uint32_t v = ((min_of_day << 8) - 15359u * h) | sec << 16 | hund << 24;
     memcpy(out, &v, 4);
 #else
     out[0] = (uint8_t)h;
-    out[1] = (uint8_t)m;
+    out[1] = (uint8_t)(min_of_day - h * 60u);
     out[2] = (uint8_t)sec;
     out[3] = (uint8_t)hund;
 #endif
@@ -379,23 +380,29 @@ static bool is_clock_status_energies(const pp_row_layout_t *l)
 static ROWS_INLINE void clock_status_energy_rows(const rows_io_t *io, const pp_row_layout_t *l,
                                                  const pp_row_day_t *day, unsigned k, uint32_t d)
 {
-    uint8_t os[PP_ROW_DT_OCTETS]; /* locals: stores through row may alias everything */
-    memcpy(os, day->os, sizeof os);
+    /* The row's first 16 octets -- structure, octet-string, the day's
+     * date-time -- are the same in every row of the day: one copy each,
+     * the time of day then written over them. */
+    uint8_t head[16];
+    head[0] = PP_DT_STRUCTURE;
+    head[1] = (uint8_t)(2u + k);
+    head[2] = PP_DT_OCTET_STRING;
+    head[3] = PP_ROW_DT_OCTETS;
+    memcpy(head + 4, day->os, PP_ROW_DT_OCTETS);
     const int64_t base = day->base;
-    const uint8_t *t = io->time;
-    const uint8_t *status = io->payload + l->op[1].src, *energy = io->payload + l->op[2].src;
+    /* one pointer per side, the cells at fixed offsets from it */
+    const ptrdiff_t time_at = io->time - io->payload;
+    const unsigned status_at = l->op[1].src, energy_at = l->op[2].src;
     const unsigned len = io->len;
     const ptrdiff_t stride = io->stride;
+    const uint8_t *src = io->payload;
     uint8_t *row = io->out;
-    for (uint32_t r = 0; r < io->m; r++, row += len, t += stride, status += stride, energy += stride) {
-        row[0] = PP_DT_STRUCTURE;
-        row[1] = (uint8_t)(2u + k);
-        row[2] = PP_DT_OCTET_STRING;
-        row[3] = PP_ROW_DT_OCTETS;
-        memcpy(row + 4, os, PP_ROW_DT_OCTETS);
-        put_time_of_day(row + 9, (uint32_t)((uint64_t)get_le64(t) - (uint64_t)base));
+    for (uint8_t *end = row + (size_t)io->m * len; row != end; row += len, src += stride) {
+        const uint8_t *energy = src + energy_at;
+        memcpy(row, head, sizeof head);
+        put_time_of_day(row + 9, (uint32_t)((uint64_t)get_le64(src + time_at) - (uint64_t)base));
         row[16] = PP_DT_UNSIGNED;
-        row[17] = status[0];
+        row[17] = src[status_at];
         u32_cell(row + 18, energy, d);
         if (k >= 2) {
             u32_cell(row + 23, energy + 4, d);

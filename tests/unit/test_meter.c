@@ -21,14 +21,20 @@ typedef struct rig {
     pp_powerstep_t ps;
 } rig_t;
 
-static void rig_start(rig_t *r, const char *number)
+static void rig_start_preset(rig_t *r, const char *number, uint16_t tariff_preset)
 {
     pp_meter_config_t cfg;
     assert_int_equal(pp_meter_config_default(&cfg), PP_OK);
     strcpy(cfg.meter_number, number);
+    cfg.sw.tariff_preset = tariff_preset;
     r->meter = calloc(1, sizeof *r->meter);
     assert_int_equal(pp_meter_init(r->meter, &r->port.port, &cfg), PP_OK);
     pp_powerstep_init(&r->ps);
+}
+
+static void rig_start(rig_t *r, const char *number)
+{
+    rig_start_preset(r, number, 0);
 }
 
 static void rig_new(rig_t *r, const char *number)
@@ -237,6 +243,30 @@ static void setting_the_clock_logs_old_and_new_time(void **state)
     rig_free(&r);
 }
 
+/* A real meter knows its tariff at power-up: the optical readout and DLMS
+ * show it before the first measurement second (it was the default 1 until
+ * then). Preset 001: tariff 2 from 22:00 to 06:00 local, whatever the zone. */
+static void tariff_is_known_before_the_first_frame(void **state)
+{
+    (void)state;
+    const pp_obis_t tariff = {0, 1, 96, 14, 0, 255};
+    const int64_t mon_2330_utc = 1767655800000; /* 2026-01-05 23:30 UTC */
+    rig_t r;
+    pp_fake_port_init(&r.port, PP_NVM_TOTAL_SIZE, 256);
+    r.port.rtc_ms = mon_2330_utc;
+    rig_start_preset(&r, "12345678", 1);
+    assert_int_equal(value_of(&r, tariff), 2);
+    rig_free(&r);
+
+    pp_fake_port_init(&r.port, PP_NVM_TOTAL_SIZE, 256);
+    r.port.rtc_valid = false; /* RTC lost: set later, e.g. by DLMS */
+    rig_start_preset(&r, "12345678", 1);
+    assert_int_equal(value_of(&r, tariff), 1);
+    assert_int_equal(pp_meter_set_time(r.meter, mon_2330_utc), PP_OK);
+    assert_int_equal(value_of(&r, tariff), 2);
+    rig_free(&r);
+}
+
 /* Runs the meter's task over `ms` of fake time in 20 ms steps. */
 static void settle(rig_t *r, int ms)
 {
@@ -310,6 +340,7 @@ int main(void)
         cmocka_unit_test(load_profile_logs_register_readings_each_period),
         cmocka_unit_test(outage_across_restart_is_a_long_power_failure),
         cmocka_unit_test(setting_the_clock_logs_old_and_new_time),
+        cmocka_unit_test(tariff_is_known_before_the_first_frame),
         cmocka_unit_test(optical_mode_e_reaches_the_dlms_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
