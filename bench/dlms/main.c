@@ -75,21 +75,31 @@ static void day_range(pp_axdr_datetime_t *from, pp_axdr_datetime_t *to)
     }
 }
 
-/* The day a client's profile GETs ask for: set once, when it starts (so
- * the clients' own calendar arithmetic stays out of the rate). */
+/* The range a client's profile GETs ask for: its descriptor built once,
+ * when the client starts, as a head-end polling the same day would. */
 typedef struct day {
-    pp_axdr_datetime_t from, to;
+    uint8_t params[64];
+    pp_xdlms_access_t access;
 } day_t;
 
-static int dlms_get(pp_dc_t *c, int kind, const day_t *day, uint8_t *out, size_t cap, size_t *len)
+static int day_init(pp_dc_t *c, day_t *day)
+{
+    pp_axdr_datetime_t from, to;
+    day_range(&from, &to);
+    return pp_dc_range_access(c, NULL, &from, &to, day->params, sizeof day->params, &day->access);
+}
+
+/* One GET; the answer's Data is checked as strictly as when it is copied,
+ * and read in place (valid until the next call). */
+static int dlms_get(pp_dc_t *c, int kind, const day_t *day, const uint8_t **data, size_t *len)
 {
     if (kind == K_CLOCK) {
-        return pp_dc_get(c, 8, CLOCK_LN, 2, NULL, out, cap, len);
+        return pp_dc_get_in_place(c, 8, CLOCK_LN, 2, NULL, data, len);
     }
     if (kind == K_REGISTER) {
-        return pp_dc_get(c, 3, APLUS_LN, 2, NULL, out, cap, len);
+        return pp_dc_get_in_place(c, 3, APLUS_LN, 2, NULL, data, len);
     }
-    return pp_dc_get_range(c, PROFILE_LN, NULL, &day->from, &day->to, out, cap, len);
+    return pp_dc_get_in_place(c, 7, PROFILE_LN, 2, &day->access, data, len);
 }
 
 static void dlms_config(pp_dc_config_t *cfg)
@@ -106,11 +116,12 @@ static void *dlms_job(void *arg)
     bench_pin(1);
     bench_name_thread("dlms-client");
     pp_dc_t *c = malloc(sizeof *c);
-    uint8_t *data = malloc(PP_DC_MAX_DATA);
     pp_dc_config_t cfg;
     dlms_config(&cfg);
-    int rc = !c || !data ? PP_ERR_NOSPACE : pp_dc_connect(c, &cfg, "127.0.0.1", j->port);
+    day_t day;
+    int rc = !c ? PP_ERR_NOSPACE : pp_dc_connect(c, &cfg, "127.0.0.1", j->port);
     rc = rc ? rc : pp_dc_associate(c);
+    rc = rc ? rc : day_init(c, &day);
     if (rc) {
         snprintf(j->msg, sizeof j->msg, "%s", c ? pp_dc_error(c) : "out of memory");
         j->failed = 1;
@@ -118,11 +129,10 @@ static void *dlms_job(void *arg)
     pthread_barrier_wait(j->ready);
     pthread_barrier_wait(j->ready); /* deadline set */
     size_t len;
-    day_t day;
-    day_range(&day.from, &day.to);
+    const uint8_t *data;
     while (!j->failed && bench_now_s() < *j->deadline) {
         uint32_t before = c->requests;
-        if ((rc = dlms_get(c, j->kind, &day, data, PP_DC_MAX_DATA, &len)) != 0) {
+        if ((rc = dlms_get(c, j->kind, &day, &data, &len)) != 0) {
             snprintf(j->msg, sizeof j->msg, "GET %s: %s", KIND_NAME[j->kind], pp_dc_error(c));
             j->failed = 1;
             break;
@@ -138,7 +148,6 @@ static void *dlms_job(void *arg)
         pp_dc_close(c);
     }
     free(c);
-    free(data);
     return NULL;
 }
 
@@ -261,18 +270,18 @@ static result_t run(int kind, inproc_meter_t *meter, echo_server_t *echo_server,
 static int first_look(uint16_t port, size_t req_len[K_COUNT], size_t resp_len[K_COUNT])
 {
     pp_dc_t *c = malloc(sizeof *c);
-    uint8_t *data = malloc(PP_DC_MAX_DATA);
     pp_dc_config_t cfg;
     dlms_config(&cfg);
     int rc = pp_dc_connect(c, &cfg, "127.0.0.1", port);
     rc = rc ? rc : pp_dc_associate(c);
     day_t day;
-    day_range(&day.from, &day.to);
+    rc = rc ? rc : day_init(c, &day);
     for (int k = 0; k < K_COUNT && rc == 0; k++) {
         uint64_t sent = c->bytes_sent, received = c->bytes_received;
         uint32_t before = c->requests, blocks = c->blocks;
         size_t len;
-        rc = dlms_get(c, k, &day, data, PP_DC_MAX_DATA, &len);
+        const uint8_t *data;
+        rc = dlms_get(c, k, &day, &data, &len);
         if (rc == 0) {
             /* the first request: everything sent minus the GET-Next requests (15 bytes each) */
             uint32_t next = c->requests - before - 1;
@@ -300,7 +309,6 @@ static int first_look(uint16_t port, size_t req_len[K_COUNT], size_t resp_len[K_
     }
     pp_dc_close(c);
     free(c);
-    free(data);
     return rc;
 }
 

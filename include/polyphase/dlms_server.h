@@ -258,6 +258,18 @@ typedef struct pp_dlms_security {
     uint64_t locked_until[PP_ASSOC_COUNT];
 } pp_dlms_security_t;
 
+/* The local standard date profile rows were last stamped with, converted
+ * and checked once (class_profile.c): a head-end reads the same day again
+ * and again. Keyed by the day's start and the zone it was taken in. */
+typedef struct pp_dlms_day_memo {
+    bool have;
+    bool valid;                 /* passes the checks a row's date-time needs */
+    int16_t std_offset_min;
+    int64_t day_start;          /* 00:00 local standard time, ms since 1970 */
+    pp_axdr_datetime_t dt;      /* a stamp of that day (its time is rewritten) */
+    uint8_t os[12];             /* dt packed */
+} pp_dlms_day_memo_t;
+
 typedef struct pp_dlms_server {
     const pp_port_t *port;
     pp_journal_t *journal;      /* NULL: counters and secrets in RAM only */
@@ -268,6 +280,7 @@ typedef struct pp_dlms_server {
     /* Objects named lately, by a hash of their logical name: a head-end
      * asks for the same few again and again (the table itself is const). */
     const pp_object_t *named[PP_DLMS_SERVER_NAMED];
+    pp_dlms_day_memo_t row_day;
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];

@@ -63,23 +63,41 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+_Static_assert(sizeof(((pp_dlms_day_memo_t *)0)->os) == PP_ROW_DT_OCTETS, "memo holds a row's date");
+
+/* The date of the day starting at day_start (local standard), from the
+ * server's memo or converted and checked afresh: the date comes from the
+ * calendar (valid, weekday right) unless the year ran out; the rest is
+ * checked as pp_cosem_put_dt would. */
+static const pp_dlms_day_memo_t *day_of(rows_t *r, int64_t utc, int64_t day_start)
+{
+    pp_dlms_day_memo_t *m = &r->c->srv->row_day;
+    if (!m->have || m->day_start != day_start || m->std_offset_min != r->clk->std_offset_min) {
+        pp_clock_dt_standard(r->clk, utc, 0, &m->dt);
+        m->valid = m->dt.year != PP_DT_YEAR_ANY &&
+                   pp_clock_dt_check(&m->dt, PP_DT_PART_TIME | PP_DT_PART_ZONE, NULL) == PP_OK;
+        pp_axdr_datetime_pack(&m->dt, m->os);
+        m->day_start = day_start;
+        m->std_offset_min = r->clk->std_offset_min;
+        m->have = true;
+    }
+    return m;
+}
+
 /* Milliseconds into its local standard day of a stamp (the logger's
- * scale); the day itself is converted and checked once, when it changes. */
+ * scale); the day itself is looked up once, when it changes. */
 static uint32_t time_of_day(rows_t *r, int64_t stamp)
 {
     const int64_t utc = stamp - r->p->stamp_offset_ms;
     const int64_t local = utc + (int64_t)r->clk->std_offset_min * 60000;
     if (!r->have_day || local < r->day_start || local - r->day_start >= MS_DAY) {
-        pp_clock_dt_standard(r->clk, utc, 0, &r->day_dt);
         r->day_start = floor_div(local, MS_DAY) * MS_DAY;
-        r->have_day = true;
-        /* the date comes from the calendar (valid, weekday right) unless
-         * the year ran out; the rest is checked as pp_cosem_put_dt would */
-        r->day.valid = r->day_dt.year != PP_DT_YEAR_ANY &&
-                       pp_clock_dt_check(&r->day_dt, PP_DT_PART_TIME | PP_DT_PART_ZONE, NULL) ==
-                           PP_OK;
-        pp_axdr_datetime_pack(&r->day_dt, r->day.os);
+        const pp_dlms_day_memo_t *m = day_of(r, utc, r->day_start);
+        r->day_dt = m->dt;
+        r->day.valid = m->valid;
+        memcpy(r->day.os, m->os, PP_ROW_DT_OCTETS);
         r->day.base = r->day_start - (local - stamp);
+        r->have_day = true;
     }
     return (uint32_t)(local - r->day_start);
 }

@@ -890,8 +890,8 @@ static int get_response(pp_dc_t *c, uint8_t iidp, pp_xdlms_get_resp_t *r)
     return PP_OK;
 }
 
-int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
-              const pp_xdlms_access_t *access, uint8_t *out, size_t cap, size_t *out_len)
+int pp_dc_get_in_place(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
+                       const pp_xdlms_access_t *access, const uint8_t **data, size_t *len)
 {
     pp_xdlms_get_req_t q = {.type = PP_GET_REQ_NORMAL, .iidp = next_iidp(c)};
     q.item.attr.class_id = class_id;
@@ -913,7 +913,9 @@ int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
                         class_id, ln[0], ln[1], ln[2], ln[3], ln[4], ln[5], attr, pp_xdlms_dar_name((uint8_t)r.dar),
                         r.dar);
         }
-        return copy_value(c, r.data, r.data_len, out, cap, out_len);
+        *data = r.data;
+        *len = r.data_len;
+        return PP_OK;
     }
     if (r.type != PP_GET_RESP_DATABLOCK) {
         return fail(c, PP_ERR_MALFORMED, "GET answered with a with-list response");
@@ -949,26 +951,61 @@ int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
                         r.type);
         }
     }
-    return copy_data(c, c->data, total, out, cap, out_len);
+    int m = pp_axdr_measure(c->data, total, PP_AXDR_MAX_DEPTH);
+    if (m < 0 || (size_t)m != total) {
+        return fail(c, PP_ERR_MALFORMED, "returned Data malformed or with trailing bytes (%d of %zu)", m, total);
+    }
+    *data = c->data;
+    *len = total;
+    return PP_OK;
 }
 
-int pp_dc_get_range(pp_dc_t *c, const uint8_t ln[6], const pp_xdlms_capture_obj_t *restricting,
-                    const pp_axdr_datetime_t *from, const pp_axdr_datetime_t *to,
-                    uint8_t *out, size_t cap, size_t *out_len)
+int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
+              const pp_xdlms_access_t *access, uint8_t *out, size_t cap, size_t *out_len)
+{
+    const uint8_t *data;
+    size_t len;
+    const int rc = pp_dc_get_in_place(c, class_id, ln, attr, access, &data, &len);
+    if (rc != 0) {
+        return rc; /* a refusal (positive) as well as an error */
+    }
+    if (len > cap) {
+        return fail(c, PP_ERR_NOSPACE, "returned Data of %zu bytes exceeds %zu", len, cap);
+    }
+    memcpy(out, data, len);
+    *out_len = len;
+    return PP_OK;
+}
+
+int pp_dc_range_access(pp_dc_t *c, const pp_xdlms_capture_obj_t *restricting,
+                       const pp_axdr_datetime_t *from, const pp_axdr_datetime_t *to,
+                       uint8_t *params, size_t cap, pp_xdlms_access_t *access)
 {
     pp_xdlms_capture_obj_t clock = {.class_id = 8, .attr = 2, .data_index = 0};
     memcpy(clock.ln, CLOCK_LN, 6);
-    uint8_t params[128];
     pp_axdr_wr_t wr;
-    pp_axdr_wr_init(&wr, params, sizeof params);
+    pp_axdr_wr_init(&wr, params, cap);
     if (pp_axdr_put_struct(&wr, 4) != PP_OK ||
         pp_xdlms_put_capture_obj(&wr, restricting ? restricting : &clock) != PP_OK ||
         pp_axdr_put_datetime_os(&wr, from) != PP_OK || pp_axdr_put_datetime_os(&wr, to) != PP_OK ||
         pp_axdr_put_array(&wr, 0) != PP_OK) {
         return fail(c, PP_ERR_NOSPACE, "range descriptor does not fit");
     }
-    pp_xdlms_access_t a = {.present = true, .selector = 1, .params = params,
-                           .params_len = (uint32_t)wr.pos};
+    *access = (pp_xdlms_access_t){.present = true, .selector = 1, .params = params,
+                                  .params_len = (uint32_t)wr.pos};
+    return PP_OK;
+}
+
+int pp_dc_get_range(pp_dc_t *c, const uint8_t ln[6], const pp_xdlms_capture_obj_t *restricting,
+                    const pp_axdr_datetime_t *from, const pp_axdr_datetime_t *to,
+                    uint8_t *out, size_t cap, size_t *out_len)
+{
+    uint8_t params[128];
+    pp_xdlms_access_t a;
+    const int rc = pp_dc_range_access(c, restricting, from, to, params, sizeof params, &a);
+    if (rc != 0) {
+        return rc;
+    }
     return pp_dc_get(c, 7, ln, 2, &a, out, cap, out_len);
 }
 

@@ -117,6 +117,15 @@ int pp_dc_associate(pp_dc_t *c);
  * whole Data (block transfer reassembled) is copied to out; *out_len set. */
 int pp_dc_get(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
               const pp_xdlms_access_t *access, uint8_t *out, size_t cap, size_t *out_len);
+/* The same GET, checked the same way, without the copy: *data points into
+ * the client (the answer, or the blocks reassembled) until its next call. */
+int pp_dc_get_in_place(pp_dc_t *c, uint16_t class_id, const uint8_t ln[6], int8_t attr,
+                       const pp_xdlms_access_t *access, const uint8_t **data, size_t *len);
+/* The range descriptor pp_dc_get_range sends, built once into params
+ * (64 octets are enough) for repeated GETs of the same range. */
+int pp_dc_range_access(pp_dc_t *c, const pp_xdlms_capture_obj_t *restricting,
+                       const pp_axdr_datetime_t *from, const pp_axdr_datetime_t *to,
+                       uint8_t *params, size_t cap, pp_xdlms_access_t *access);
 /* Profile buffer (attribute 2) by range on the clock column (class 8
  * 0.1.1.0.0.255 attribute 2 unless restricting is given) from..to, all
  * columns. */

@@ -108,6 +108,42 @@ static void profile_range(void **state)
     assert_int_equal(GET(h, 0, 17, 7, LP_LN, 2, &acc, data), -1000 - PP_DAR_SCOPE_OF_ACCESS_VIOLATED);
 }
 
+/* The server remembers the date of the day it last wrote rows for; a new
+ * time zone is a new date-time (deviation, hour) for the same stored rows. */
+static void profile_rows_follow_the_time_zone(void **state)
+{
+    pp_dsh_t *h = *state;
+    uint8_t data[512];
+    assert_int_equal(reader(h, 0, 0), 0);
+    /* {clock column, from 02:00 to 02:30 2026-01-01, deviation DV, all columns} */
+    uint8_t p[] = {
+        0x02, 0x04, 0x02, 0x04, 0x12, 0x00, 0x08, 0x09, 0x06, 0x00, 0x01, 0x01, 0x00, 0x00, 0xFF,
+        0x0F, 0x02, 0x12, 0x00, 0x00,
+        0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x02, 0x00, 0x00, 0x00, 0xFF, 0xC4, 0x00,
+        0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x02, 0x1E, 0x00, 0x00, 0xFF, 0xC4, 0x00,
+        0x01, 0x00};
+    pp_xdlms_access_t acc = {.present = true, .selector = 1, .params = p, .params_len = sizeof p};
+    assert_int_equal(GET(h, 0, 17, 7, LP_LN, 2, &acc, data), 2 + 3 * 21);
+    assert_int_equal(data[2 + 2 * 21 + 9], 0x02);  /* 02:30 CET */
+    assert_int_equal(data[2 + 2 * 21 + 10], 0x1E);
+    assert_int_equal(data[2 + 2 * 21 + 14], 0xC4); /* deviation -60 */
+    h->clock.std_offset_min = 120;
+    /* the same rows (01:00..01:30 UTC) asked for as 03:00..03:30 at
+     * deviation -120 */
+    p[27] = p[41] = 0x03;
+    p[32] = p[46] = 0x88;
+    assert_int_equal(GET(h, 0, 17, 7, LP_LN, 2, &acc, data), 2 + 3 * 21);
+    for (int i = 0; i < 3; i++) {
+        const uint8_t *row = data + 2 + i * 21;
+        static const uint8_t DAY[] = {0x02, 0x02, 0x09, 0x0C, 0x07, 0xEA, 0x01, 0x01, 0x04, 0x03};
+        assert_memory_equal(row, DAY, sizeof DAY);
+        assert_int_equal(row[10], 15 * i);
+        assert_int_equal(row[13], 0xFF);
+        assert_int_equal(row[14], 0x88);
+        assert_int_equal(row[20], 0xEC + i); /* A+ 1004..1006 as before */
+    }
+}
+
 static void profile_entry(void **state)
 {
     pp_dsh_t *h = *state;
@@ -673,6 +709,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(profile_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(profile_rows_follow_the_time_zone, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(profile_streams_through_blocks, setup, teardown),
