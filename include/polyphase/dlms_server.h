@@ -258,9 +258,10 @@ typedef struct pp_dlms_security {
     uint64_t locked_until[PP_ASSOC_COUNT];
 } pp_dlms_security_t;
 
-/* The local standard date profile rows were last stamped with, converted
- * and checked once (class_profile.c): a head-end reads the same day again
- * and again. Keyed by the day's start and the zone it was taken in. */
+/* A local standard date profile rows were stamped with, converted and
+ * checked once (class_profile.c): a head-end reads the same days again and
+ * again. Keyed by the day's start and the zone it was taken in; two, by
+ * the day's parity, as a UTC day's range spans two local ones. */
 typedef struct pp_dlms_day_memo {
     bool have;
     bool valid;                 /* passes the checks a row's date-time needs */
@@ -280,7 +281,7 @@ typedef struct pp_dlms_server {
     /* Objects named lately, by a hash of their logical name: a head-end
      * asks for the same few again and again (the table itself is const). */
     const pp_object_t *named[PP_DLMS_SERVER_NAMED];
-    pp_dlms_day_memo_t row_day;
+    pp_dlms_day_memo_t row_day[2];
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];

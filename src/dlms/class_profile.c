@@ -71,7 +71,7 @@ _Static_assert(sizeof(((pp_dlms_day_memo_t *)0)->os) == PP_ROW_DT_OCTETS, "memo 
  * checked as pp_cosem_put_dt would. */
 static const pp_dlms_day_memo_t *day_of(rows_t *r, int64_t utc, int64_t day_start)
 {
-    pp_dlms_day_memo_t *m = &r->c->srv->row_day;
+    pp_dlms_day_memo_t *m = &r->c->srv->row_day[(uint64_t)day_start / MS_DAY & 1u];
     if (!m->have || m->day_start != day_start || m->std_offset_min != r->clk->std_offset_min) {
         pp_clock_dt_standard(r->clk, utc, 0, &m->dt);
         m->valid = m->dt.year != PP_DT_YEAR_ANY &&

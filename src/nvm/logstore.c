@@ -242,12 +242,36 @@ pp_err_t pp_logstore_get(pp_logstore_t *ls, uint32_t index, int64_t *time_ms, ui
     return PP_OK;
 }
 
+static const uint8_t *map_slots(pp_logstore_t *ls, uint32_t lo, uint32_t n);
+
+/* The time of entry index (< count), checked as pp_logstore_get checks
+ * it; read in place where the port maps the NVM. */
+static pp_err_t entry_time(pp_logstore_t *ls, uint32_t index, int64_t *t)
+{
+    const uint32_t want = ls->oldest_seq + index;
+    const uint8_t *at = map_slots(ls, (want - 1u) % ls->capacity, 1);
+    if (at == NULL) {
+        return pp_logstore_get(ls, index, t, NULL, NULL);
+    }
+    PP_TRY(check_entry(ls, at, want));
+    *t = (int64_t)pp_le_get64(at + 4);
+    return PP_OK;
+}
+
+/* An entry whose time a search has read and checked: a second search
+ * starting there (the range's end after its start) need not read it. */
+typedef struct {
+    uint32_t index;
+    int64_t time;
+    bool known;
+} seen_t;
+
 /* Time of the first readable entry at or after j in [j, hi); *at = hi when
  * none. A rotted slot is unreadable anyway, so the search steps over it. */
 static pp_err_t probe_time(pp_logstore_t *ls, uint32_t j, uint32_t hi, uint32_t *at, int64_t *t)
 {
     for (; j < hi; j++) {
-        int rc = pp_logstore_get(ls, j, t, NULL, NULL);
+        int rc = entry_time(ls, j, t);
         if (rc != PP_ERR_CORRUPT) {
             PP_TRY(rc);
             break;
@@ -263,7 +287,8 @@ static pp_err_t probe_time(pp_logstore_t *ls, uint32_t j, uint32_t hi, uint32_t 
  * exact answer (every earlier entry is older than t(g-1) < t); t at or
  * before entry lo or after the newest is answered at once. At most three
  * reads; *found false: search as usual. */
-static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *index, bool *found)
+static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, seen_t *seen,
+                           uint32_t *index, bool *found)
 {
     const uint32_t n = pp_logstore_count(ls);
     int64_t t_lo, t_a, t_b;
@@ -276,7 +301,12 @@ static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *
         *found = true;
         return PP_OK;
     }
-    pp_err_t rc = pp_logstore_get(ls, lo, &t_lo, NULL, NULL);
+    pp_err_t rc = PP_OK;
+    if (seen->known && seen->index == lo) {
+        t_lo = seen->time;
+    } else {
+        rc = entry_time(ls, lo, &t_lo);
+    }
     if (rc == PP_ERR_CORRUPT) {
         return PP_OK;
     }
@@ -284,6 +314,7 @@ static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *
     if (t <= t_lo) { /* at or before entry lo */
         *index = lo;
         *found = true;
+        *seen = (seen_t){lo, t_lo, true};
         return PP_OK;
     }
     /* unsigned: times read back may be anything (a rotted slot can pass) */
@@ -294,9 +325,9 @@ static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *
     }
     uint64_t g = lo + (d * (n - 1u - lo) + span - 1u) / span;
     g = g <= lo ? lo + 1u : g;
-    rc = pp_logstore_get(ls, (uint32_t)g - 1u, &t_a, NULL, NULL);
+    rc = entry_time(ls, (uint32_t)g - 1u, &t_a);
     if (rc == PP_OK) {
-        rc = pp_logstore_get(ls, (uint32_t)g, &t_b, NULL, NULL);
+        rc = entry_time(ls, (uint32_t)g, &t_b);
     }
     if (rc == PP_ERR_CORRUPT) {
         return PP_OK;
@@ -305,6 +336,7 @@ static pp_err_t guess_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t *
     if (t_a < t && t <= t_b) {
         *index = (uint32_t)g;
         *found = true;
+        *seen = (seen_t){(uint32_t)g, t_b, true};
     }
     return PP_OK;
 }
@@ -326,21 +358,28 @@ static pp_err_t bisect_time(pp_logstore_t *ls, int64_t t, uint32_t lo, uint32_t 
     return PP_OK;
 }
 
+static pp_err_t lower_bound_seen(pp_logstore_t *ls, int64_t t, seen_t *seen, uint32_t *index)
+{
+    bool found;
+    PP_TRY(guess_time(ls, t, 0, seen, index, &found));
+    return found ? PP_OK : bisect_time(ls, t, 0, pp_logstore_count(ls), index);
+}
+
 pp_err_t pp_logstore_lower_bound(pp_logstore_t *ls, int64_t t, uint32_t *index)
 {
     PP_VERIFY(ls != NULL && index != NULL, PP_ERR_ARG);
-    bool found;
-    PP_TRY(guess_time(ls, t, 0, index, &found));
-    return found ? PP_OK : bisect_time(ls, t, 0, pp_logstore_count(ls), index);
+    seen_t seen = {0, 0, false};
+    return lower_bound_seen(ls, t, &seen, index);
 }
 
 /* As lower_bound for a t whose answer is at or after from, found by
  * doubling steps from there: O(log k) reads for an answer k rows on. */
-static pp_err_t gallop_time(pp_logstore_t *ls, int64_t t, uint32_t from, uint32_t *index)
+static pp_err_t gallop_time(pp_logstore_t *ls, int64_t t, uint32_t from, seen_t *seen,
+                            uint32_t *index)
 {
     uint32_t n = pp_logstore_count(ls), lo = from, step = 1;
     bool found;
-    PP_TRY(guess_time(ls, t, from, index, &found));
+    PP_TRY(guess_time(ls, t, from, seen, index, &found));
     if (found) {
         return PP_OK;
     }
@@ -473,11 +512,12 @@ static pp_err_t range_span(const pp_log_view_t *v, const pp_log_select_t *sel, s
             PP_TRY(source_lower_bound(v, sel->to_time + 1, &b));
         }
     } else {
-        PP_TRY(pp_logstore_lower_bound(v->store, sel->from_time, &a));
+        seen_t seen = {0, 0, false};
+        PP_TRY(lower_bound_seen(v->store, sel->from_time, &seen, &a));
         if (sel->to_time == INT64_MAX) {
             b = pp_logstore_count(v->store);
         } else {
-            PP_TRY(gallop_time(v->store, sel->to_time + 1, a, &b));
+            PP_TRY(gallop_time(v->store, sel->to_time + 1, a, &seen, &b));
         }
     }
     if (a < b) {
