@@ -271,6 +271,16 @@ typedef struct pp_dlms_day_memo {
     uint8_t os[12];             /* dt packed */
 } pp_dlms_day_memo_t;
 
+/* The last range a profile was read by: its two date-times as sent and
+ * the instants they stand for under the clock settings then in force
+ * (class_profile.c); a head-end polls the same range again and again. */
+typedef struct pp_dlms_range_memo {
+    bool have;
+    uint8_t os[2][12];
+    pp_clock_t clock;
+    int64_t utc_ms[2];
+} pp_dlms_range_memo_t;
+
 typedef struct pp_dlms_server {
     const pp_port_t *port;
     pp_journal_t *journal;      /* NULL: counters and secrets in RAM only */
@@ -282,6 +292,7 @@ typedef struct pp_dlms_server {
      * asks for the same few again and again (the table itself is const). */
     const pp_object_t *named[PP_DLMS_SERVER_NAMED];
     pp_dlms_day_memo_t row_day[2];
+    pp_dlms_range_memo_t range;
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];

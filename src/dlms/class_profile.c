@@ -292,6 +292,46 @@ static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
     return pp_log_read(v, sel, fn, r);
 }
 
+/* The instants (UTC) of a range's from and to: octet-strings of 12 that
+ * are complete, valid date-times; the server's memo answers a range sent
+ * before under the same clock settings. */
+static pp_err_t range_instants(const pp_cosem_call_t *c, const pp_xdlms_range_t *rg,
+                               const pp_clock_t *clk, int64_t t[2], uint8_t *dar)
+{
+    const uint8_t *raw[2] = {rg->from, rg->to};
+    const uint32_t raw_len[2] = {rg->from_len, rg->to_len};
+    const uint8_t *os[2];
+    for (int i = 0; i < 2; i++) {
+        pp_axdr_rd_t rd;
+        uint32_t n;
+        pp_axdr_rd_init(&rd, raw[i], raw_len[i]);
+        if (pp_axdr_get_octets(&rd, &os[i], &n) != PP_OK || n != 12) {
+            *dar = PP_DAR_TYPE_UNMATCHED;
+            return PP_ERR_DENIED;
+        }
+    }
+    pp_dlms_range_memo_t *m = &c->srv->range;
+    if (m->have && memcmp(m->os[0], os[0], 12) == 0 && memcmp(m->os[1], os[1], 12) == 0 &&
+        memcmp(&m->clock, clk, sizeof *clk) == 0) {
+        t[0] = m->utc_ms[0];
+        t[1] = m->utc_ms[1];
+        return PP_OK;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (pp_clock_dt_decode_utc(clk, os[i], 12, &t[i]) != PP_OK) {
+            *dar = PP_DAR_OTHER_REASON; /* not a complete, valid instant */
+            return PP_ERR_DENIED;
+        }
+    }
+    m->have = true;
+    memcpy(m->os[0], os[0], 12);
+    memcpy(m->os[1], os[1], 12);
+    memcpy(&m->clock, clk, sizeof *clk);
+    m->utc_ms[0] = t[0];
+    m->utc_ms[1] = t[1];
+    return PP_OK;
+}
+
 /* Selective access -> a logger selection. */
 static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                           const pp_clock_t *clk, pp_log_select_t *sel, uint8_t *dar)
@@ -320,23 +360,9 @@ static pp_err_t selection(const pp_cosem_call_t *c, const pp_dlms_profile_t *p,
                   rg.restricting.attr == clock_col->attr,
               PP_ERR_DENIED);
     int64_t t[2];
-    const uint8_t *raw[2] = {rg.from, rg.to};
-    const uint32_t raw_len[2] = {rg.from_len, rg.to_len};
-    for (int i = 0; i < 2; i++) {
-        pp_axdr_rd_t rd;
-        const uint8_t *os;
-        uint32_t n;
-        pp_axdr_rd_init(&rd, raw[i], raw_len[i]);
-        if (pp_axdr_get_octets(&rd, &os, &n) != PP_OK || n != 12) {
-            *dar = PP_DAR_TYPE_UNMATCHED;
-            return PP_ERR_DENIED;
-        }
-        if (pp_clock_dt_decode_utc(clk, os, n, &t[i]) != PP_OK) {
-            *dar = PP_DAR_OTHER_REASON; /* not a complete, valid instant */
-            return PP_ERR_DENIED;
-        }
-        t[i] += p->stamp_offset_ms; /* the logger's time scale */
-    }
+    PP_TRY(range_instants(c, &rg, clk, t, dar));
+    t[0] += p->stamp_offset_ms; /* the logger's time scale */
+    t[1] += p->stamp_offset_ms;
     *sel = (pp_log_select_t){.by = PP_LOG_BY_RANGE, .from_time = t[0], .to_time = t[1]};
     pp_axdr_rd_t it;
     pp_axdr_rd_init(&it, rg.columns.ptr, rg.columns.len);

@@ -142,6 +142,21 @@ static void profile_rows_follow_the_time_zone(void **state)
         assert_int_equal(row[14], 0x88);
         assert_int_equal(row[20], 0xEC + i); /* A+ 1004..1006 as before */
     }
+    /* 03:00..03:30 local time (deviation not specified, 80 00): the same
+     * request stands for other instants once the zone is back at +60 */
+    p[31] = p[45] = 0x80;
+    p[32] = p[46] = 0x00;
+    const int64_t first[2] = {0xEC, 0xF0}; /* 01:00 UTC (rows 4..6), 02:00 UTC (8..10) */
+    for (int z = 0; z < 2; z++) {
+        h->clock.std_offset_min = z == 0 ? 120 : 60;
+        assert_int_equal(GET(h, 0, 17, 7, LP_LN, 2, &acc, data), 2 + 3 * 21);
+        for (int i = 0; i < 3; i++) {
+            const uint8_t *row = data + 2 + i * 21;
+            assert_int_equal(row[9], 0x03);
+            assert_int_equal(row[14], z == 0 ? 0x88 : 0xC4);
+            assert_int_equal(row[20], first[z] + i);
+        }
+    }
 }
 
 static void profile_entry(void **state)
