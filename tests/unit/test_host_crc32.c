@@ -3,9 +3,13 @@
  * - the catalogue check value CRC-32/ISO-HDLC("123456789") = 0xCBF43926 and
  *   zlib's published CRC-32 of "The quick brown fox jumps over the lazy
  *   dog" = 0x414FA339, in one call and split at every byte;
- * - every length 0..300 at 16 alignments, seeded pseudo-random data and
- *   start registers, against a bit-at-a-time CRC written here from the
- *   definition (reflected polynomial 0xEDB88320);
+ * - every length 0..1100 at 16 alignments (every count of 64-byte blocks
+ *   up to 17 with every 16-byte block count and tail behind it), seeded
+ *   pseudo-random data and start registers, against a bit-at-a-time CRC
+ *   written here from the definition (reflected polynomial 0xEDB88320);
+ * - chained updates: a 1100-byte buffer split in two at every byte and in
+ *   three on a grid, and 16 log slots of 29 bytes one by one against one
+ *   call over the 464 bytes;
  * - the empty input leaves the register as it is;
  * - the log store and the journal: NVM written with the hook is byte for
  *   byte what the table code writes, and each reads what the other wrote. */
@@ -97,7 +101,7 @@ static void every_length_and_alignment(void **state)
 {
     (void)state;
     SKIP_WITHOUT_CLMUL();
-    enum { MAX_LEN = 300, ALIGNS = 16 };
+    enum { MAX_LEN = 1100, ALIGNS = 16 };
     /* the data sits at the end of the buffer too, so a read past it would
      * show under ASan */
     static uint8_t buf[MAX_LEN + ALIGNS];
@@ -114,6 +118,41 @@ static void every_length_and_alignment(void **state)
             assert_int_equal(pp_crc32_update(start, p, len), want);
         }
     }
+}
+
+static void chained_updates(void **state)
+{
+    (void)state;
+    SKIP_WITHOUT_CLMUL();
+    enum { LEN = 1100 };
+    static uint8_t buf[LEN];
+    prng_state = 0xA4093822299F31D0ull;
+    for (size_t i = 0; i < LEN; i++) {
+        buf[i] = (uint8_t)prng_next();
+    }
+    const uint32_t start = prng_next();
+    const uint32_t whole = crc32_bitwise(start, buf, LEN);
+    assert_int_equal(pp_host_crc32_clmul(NULL, start, buf, LEN), whole);
+    for (size_t cut = 0; cut <= LEN; cut++) {
+        uint32_t c = pp_host_crc32_clmul(NULL, start, buf, cut);
+        assert_int_equal(pp_host_crc32_clmul(NULL, c, buf + cut, LEN - cut), whole);
+    }
+    /* steps prime to 16 and 64: the pieces take every path in turn */
+    for (size_t i = 0; i <= LEN; i += 13) {
+        for (size_t j = i; j <= LEN; j += 11) {
+            uint32_t c = pp_host_crc32_clmul(NULL, start, buf, i);
+            c = pp_host_crc32_clmul(NULL, c, buf + i, j - i);
+            assert_int_equal(pp_host_crc32_clmul(NULL, c, buf + j, LEN - j), whole);
+        }
+    }
+    /* the log store's chunk check: 16 slots of 29 bytes in one call */
+    enum { SLOT = 29, SLOTS = 16 };
+    uint32_t c = start;
+    for (size_t i = 0; i < SLOTS; i++) {
+        c = pp_host_crc32_clmul(NULL, c, buf + i * SLOT, SLOT);
+    }
+    assert_int_equal(pp_host_crc32_clmul(NULL, start, buf, SLOT * SLOTS), c);
+    assert_int_equal(crc32_bitwise(start, buf, SLOT * SLOTS), c);
 }
 
 static void empty_input_keeps_register(void **state)
@@ -248,6 +287,7 @@ int main(void)
         cmocka_unit_test(check_values),
         cmocka_unit_test(split_at_every_byte),
         cmocka_unit_test(every_length_and_alignment),
+        cmocka_unit_test(chained_updates),
         cmocka_unit_test(empty_input_keeps_register),
         cmocka_unit_test(select_picks_clmul_when_available),
         cmocka_unit_test(nvm_same_with_and_without_hook),
