@@ -26,6 +26,7 @@
 #include "polyphase/logstore.h"
 #include "polyphase/objects.h"
 #include "polyphase/port.h"
+#include "polyphase/row_layout.h"
 #include "polyphase/tariff.h"
 #include "polyphase/value.h"
 #include "polyphase/xdlms.h"
@@ -281,6 +282,21 @@ typedef struct pp_dlms_range_memo {
     int64_t utc_ms[2];
 } pp_dlms_range_memo_t;
 
+/* The row plan of the last profile read by stored entries (class_profile.c),
+ * keyed by what it is worked out from: the view's const tables and store,
+ * the columns asked for and their units. */
+typedef struct pp_dlms_plan_memo {
+    bool have;
+    bool ok;                    /* the columns have a plan (else decoded rows) */
+    const pp_logstore_t *store;
+    const pp_log_column_t *columns;
+    const pp_log_field_t *fields;
+    uint8_t ncolumns;
+    uint32_t mask;
+    int8_t divide_pow10[PP_LOG_MAX_COLUMNS];
+    pp_row_layout_t layout;
+} pp_dlms_plan_memo_t;
+
 typedef struct pp_dlms_server {
     const pp_port_t *port;
     pp_journal_t *journal;      /* NULL: counters and secrets in RAM only */
@@ -293,6 +309,7 @@ typedef struct pp_dlms_server {
     const pp_object_t *named[PP_DLMS_SERVER_NAMED];
     pp_dlms_day_memo_t row_day[2];
     pp_dlms_range_memo_t range;
+    pp_dlms_plan_memo_t plan;
     /* Working buffers for one request at a time (the server is called from
      * one thread; nothing in them survives a call). */
     uint8_t plain_req[PP_DLMS_SERVER_PDU];

@@ -274,11 +274,34 @@ static int encode_run(void *user, const pp_log_run_t *run)
 
 /* The rows of sel to r: straight from the stored entries when the view
  * says where its columns lie, else decoded, through fn. */
+/* The plan for the columns of mask into r->layout: the server's memo when
+ * it was worked out for the same view, columns and units. */
+static bool plan_for(rows_t *r, const pp_log_view_t *v)
+{
+    pp_dlms_plan_memo_t *m = &r->c->srv->plan;
+    const int8_t *units = r->p->divide_pow10;
+    if (!m->have || m->store != v->store || m->columns != v->columns || m->fields != v->fields ||
+        m->ncolumns != v->ncolumns || m->mask != r->mask ||
+        memcmp(m->divide_pow10, units, sizeof m->divide_pow10) != 0) {
+        m->ok = pp_row_plan_init(&m->layout, v, r->mask, units);
+        m->store = v->store;
+        m->columns = v->columns;
+        m->fields = v->fields;
+        m->ncolumns = v->ncolumns;
+        m->mask = r->mask;
+        memcpy(m->divide_pow10, units, sizeof m->divide_pow10);
+        m->have = true;
+    }
+    if (m->ok) {
+        r->layout = m->layout;
+    }
+    return m->ok;
+}
+
 static int read_rows(rows_t *r, const pp_log_select_t *sel, pp_log_row_fn fn)
 {
     const pp_log_view_t *v = &r->p->view;
-    if (pp_log_select_mask(v, sel, &r->mask) == PP_OK &&
-        pp_row_plan_init(&r->layout, v, r->mask, r->p->divide_pow10)) {
+    if (pp_log_select_mask(v, sel, &r->mask) == PP_OK && plan_for(r, v)) {
         /* as many slots per NVM read as rows the window touches: those
          * whole inside, one that overflows it, and at the start of a
          * later block the row it resumes in (maybe sent whole before) */

@@ -13,28 +13,9 @@
 #include <stdint.h>
 
 #include "polyphase/logstore.h"
+#include "polyphase/row_layout.h"
 
 #define PP_ROW_DT_OCTETS 12u
-
-/* A plan's step: one cell, or a run of count U32 cells of one unit lying
- * back to back in the payload. */
-typedef struct pp_row_op {
-    uint8_t type;  /* pp_log_type_t */
-    uint8_t count;
-    uint8_t src;   /* payload offset */
-    int8_t pow10;
-    uint16_t dst;  /* offset of the (first) cell's tag in the row */
-} pp_row_op_t;
-
-typedef struct pp_row_layout {
-    uint8_t ncells;
-    uint8_t type[PP_LOG_MAX_COLUMNS];   /* pp_log_type_t of each cell */
-    uint8_t column[PP_LOG_MAX_COLUMNS]; /* the logger column it comes from */
-    int8_t pow10[PP_LOG_MAX_COLUMNS];   /* U32 cells: divided by 10^n (the unit) */
-    uint8_t nops;                       /* plans: steps from the payload */
-    pp_row_op_t op[PP_LOG_MAX_COLUMNS];
-    uint16_t len;                       /* octets of every row */
-} pp_row_layout_t;
 
 /* A date-time cell's 12 octets; false when the stamp has no valid COSEM
  * date-time (the caller then encodes the row the general way). */
