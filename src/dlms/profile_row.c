@@ -377,12 +377,19 @@ static bool is_clock_status_energies(const pp_row_layout_t *l)
            l->len == 18u + 5u * o[2].count;
 }
 
+/* Status and up to four energies behind the row's date-time: their tags
+ * (the values are written over the zeros). */
+static const uint8_t STATUS_ENERGY_TAGS[2 + 5 * 4] = {
+    PP_DT_UNSIGNED, 0, PP_DT_DOUBLE_LONG_UNSIGNED, 0, 0, 0, 0, PP_DT_DOUBLE_LONG_UNSIGNED, 0, 0, 0, 0,
+    PP_DT_DOUBLE_LONG_UNSIGNED, 0, 0, 0, 0, PP_DT_DOUBLE_LONG_UNSIGNED, 0, 0, 0, 0};
+
 static ROWS_INLINE void clock_status_energy_rows(const rows_io_t *io, const pp_row_layout_t *l,
                                                  const pp_row_day_t *day, unsigned k, uint32_t d)
 {
-    /* The row's first 16 octets -- structure, octet-string, the day's
-     * date-time -- are the same in every row of the day: one copy each,
-     * the time of day then written over them. */
+    /* The row's tags and the day's date-time are the same in every row:
+     * one template copy for the first 16 octets (structure, octet-string,
+     * date-time) and one for the tags behind (unsigned, k double-long-
+     * unsigned), the time of day and the values then written over them. */
     uint8_t head[16];
     head[0] = PP_DT_STRUCTURE;
     head[1] = (uint8_t)(2u + k);
@@ -400,18 +407,18 @@ static ROWS_INLINE void clock_status_energy_rows(const rows_io_t *io, const pp_r
     for (uint8_t *end = row + (size_t)io->m * len; row != end; row += len, src += stride) {
         const uint8_t *energy = src + energy_at;
         memcpy(row, head, sizeof head);
+        memcpy(row + 16, STATUS_ENERGY_TAGS, 2 + 5 * k); /* k constant: a store or three */
         put_time_of_day(row + 9, (uint32_t)((uint64_t)get_le64(src + time_at) - (uint64_t)base));
-        row[16] = PP_DT_UNSIGNED;
         row[17] = src[status_at];
-        u32_cell(row + 18, energy, d);
+        put_be32(row + 19, get_le32(energy) / d);
         if (k >= 2) {
-            u32_cell(row + 23, energy + 4, d);
+            put_be32(row + 24, get_le32(energy + 4) / d);
         }
         if (k >= 3) {
-            u32_cell(row + 28, energy + 8, d);
+            put_be32(row + 29, get_le32(energy + 8) / d);
         }
         if (k >= 4) {
-            u32_cell(row + 33, energy + 12, d);
+            put_be32(row + 34, get_le32(energy + 12) / d);
         }
     }
 }
