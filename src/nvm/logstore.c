@@ -665,12 +665,22 @@ typedef struct {
  * the caller to check them one by one. */
 static bool chunk_intact(const pp_logstore_t *ls, const uint8_t *lo, uint32_t seq, uint32_t k)
 {
-    for (uint32_t i = 0; i < k; i++) {
-        if (pp_le_get32(lo + i * ls->slot_len) != seq + i) {
-            return false;
+    /* every seq compared, without a branch per slot: a full chunk unrolls */
+    const size_t len = ls->slot_len;
+    uint32_t diff = 0;
+    if (k == PP_LOGSTORE_CHAIN) {
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+        for (uint32_t i = 0; i < PP_LOGSTORE_CHAIN; i++) {
+            diff |= pp_le_get32(lo + i * len) ^ (seq + i);
+        }
+    } else {
+        for (uint32_t i = 0; i < k; i++) {
+            diff |= pp_le_get32(lo + i * len) ^ (seq + i);
         }
     }
-    return pp_port_crc32_update(ls->port, ls->tag_crc, lo, (size_t)k * ls->slot_len) ==
+    return diff == 0 && pp_port_crc32_update(ls->port, ls->tag_crc, lo, (size_t)k * ls->slot_len) ==
            ls->chain_crc[k - 1u];
 }
 
