@@ -34,6 +34,8 @@ uint16_t inproc_wrapper_port(const inproc_meter_t *m);
 uint16_t inproc_hdlc_port(const inproc_meter_t *m);
 const char *inproc_meter_number(const inproc_meter_t *m);
 void inproc_stop(inproc_meter_t *m);
+/* The meter's poll-loop thread (for bench_place). */
+pthread_t inproc_thread(const inproc_meter_t *m);
 /* Time the meter thread spent handling input (bytes in to answer written)
  * and how many inputs, since the start. */
 void inproc_busy(inproc_meter_t *m, uint64_t *ns, uint64_t *inputs);
@@ -43,13 +45,15 @@ int probe_main(int argc, char **argv);
 
 double bench_now_s(void);
 uint64_t bench_mono_ns(void);
-/* With --pin: pins the calling thread to one CPU (modulo the CPUs there
- * are). Servers go on CPU 0 and clients on CPU 1, so echo and DLMS runs see
- * the same scheduling; steadier on a quiet machine, much slower when other
- * work occupies those CPUs. */
-void bench_pin(int cpu);
+/* Placement, within the CPUs the process started on (bench_place_init
+ * notes them; taskset narrows them): bench_place() lets a thread run on the
+ * cpu-th of them (modulo their number) or, with cpu < 0, on all of them.
+ * Split placement -- servers on the first, clients on the second -- needs
+ * two (bench_can_split). */
+void bench_place_init(void);
+void bench_place(pthread_t th, int cpu);
+bool bench_can_split(void);
 /* Names the calling thread (perf report --sort comm tells them apart). */
 void bench_name_thread(const char *name);
-extern int bench_pin_enabled;
 
 #endif

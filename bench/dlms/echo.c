@@ -17,18 +17,37 @@
 
 #include <sched.h>
 
-int bench_pin_enabled = 0;
+/* The CPUs the process was started on (taskset): placements stay in them. */
+static cpu_set_t started_on;
 
-void bench_pin(int cpu)
+void bench_place_init(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (!bench_pin_enabled || cpu < 0 || n < 2) {
-        return;
+    if (pthread_getaffinity_np(pthread_self(), sizeof started_on, &started_on) != 0) {
+        CPU_ZERO(&started_on);
     }
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu % n, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+bool bench_can_split(void)
+{
+    return CPU_COUNT(&started_on) >= 2;
+}
+
+void bench_place(pthread_t th, int cpu)
+{
+    cpu_set_t set = started_on;
+    if (cpu >= 0 && CPU_COUNT(&started_on) > 0) {
+        int nth = cpu % CPU_COUNT(&started_on);
+        CPU_ZERO(&set);
+        for (int i = 0; i < CPU_SETSIZE; i++) {
+            if (CPU_ISSET(i, &started_on) && nth-- == 0) {
+                CPU_SET(i, &set);
+                break;
+            }
+        }
+    }
+    if (CPU_COUNT(&set) > 0) {
+        (void)pthread_setaffinity_np(th, sizeof set, &set);
+    }
 }
 
 void bench_name_thread(const char *name)
@@ -104,7 +123,6 @@ static void consume(echo_conn_t *c, int fd, const uint8_t *in, size_t r, const u
 static void *echo_loop(void *arg)
 {
     echo_server_t *e = arg;
-    bench_pin(0);
     bench_name_thread("echo-server");
     struct pollfd pfd[ECHO_MAX];
     static echo_conn_t conn[ECHO_MAX]; /* one echo server per process */

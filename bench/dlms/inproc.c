@@ -63,7 +63,6 @@ static uint64_t mono_ms(void)
 static void *meter_loop(void *arg)
 {
     inproc_meter_t *m = arg;
-    bench_pin(0);
     bench_name_thread("meter");
     uint64_t last = mono_ms();
     while (!m->stop) {
@@ -126,6 +125,11 @@ uint16_t inproc_hdlc_port(const inproc_meter_t *m)
 const char *inproc_meter_number(const inproc_meter_t *m)
 {
     return m->hc.meter_number;
+}
+
+pthread_t inproc_thread(const inproc_meter_t *m)
+{
+    return m->thread;
 }
 
 void inproc_stop(inproc_meter_t *m)
