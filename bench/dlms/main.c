@@ -236,8 +236,9 @@ static result_t run(int kind, inproc_meter_t *meter, echo_server_t *echo_server,
     volatile double deadline = 0;
     pthread_barrier_init(&ready, NULL, (unsigned)clients + 1);
     for (int i = 0; i < clients; i++) {
-        jobs[i] = (job_t){.kind = kind, .echo = echo, .cpu = client_cpu, .port = port, .req_len = req_len,
-                          .resp_len = resp_len, .ready = &ready, .deadline = &deadline};
+        jobs[i] = (job_t){.kind = kind, .echo = echo, .cpu = client_cpu, .port = port,
+                          .req_len = req_len, .resp_len = resp_len, .ready = &ready,
+                          .deadline = &deadline};
         pthread_create(&jobs[i].th, NULL, echo ? echo_job : dlms_job, &jobs[i]);
     }
     pthread_barrier_wait(&ready); /* all connected (and associated) */
